@@ -1,0 +1,25 @@
+# Two commands do all the set-up on a fresh machine (see README):
+#   make example   install into .venv and generate every document of the example case into output/
+#   make test      install into .venv (with test extras) and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: example test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+example: $(VENV)/.installed
+	$(BIN)/beredskab generate examples/trussel-telefon.json --out output --force
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,3 @@
+"""beredskab: forms and Word documents for a municipal emergency plan against violence at work."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,104 @@
+"""Dates and times: parse what people type, write them out in long Danish.
+
+JSON case files carry ISO 8601 (``2026-11-24``, ``2026-11-24T10:30``); people at
+a prompt also type ``24-11-2026``, ``24.11.2026`` and ``kl. 10.30``. Both parse
+here, so the form validator and the prompts accept exactly the same things.
+Documents show ``24. november 2026 kl. 10.30`` (Babel's CLDR data for Danish).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+
+#: The municipality's time zone; times with an offset are converted to it.
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+_DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+_DANISH_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})$", re.IGNORECASE)
+
+
+class DateParseError(ValueError):
+    """A text that is not a valid date or time; the message is Danish."""
+
+
+def parse_date(value: object) -> date:
+    """Return a date from ISO (2026-11-24) or Danish (24-11-2026, 24.11.2026) text."""
+    if isinstance(value, datetime):
+        raise DateParseError("skal være en dato uden klokkeslæt, fx 2026-11-24")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise DateParseError("skal være en dato, fx 2026-11-24")
+    text = value.strip()
+    match = _DANISH_DATE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError as err:
+        raise DateParseError("datoen findes ikke i kalenderen") from err
+    raise DateParseError("er ikke en dato; skriv fx 2026-11-24 eller 24-11-2026")
+
+
+def parse_datetime(value: object) -> datetime:
+    """Return a local datetime from ISO (2026-11-24T10:30) or Danish (24-11-2026 kl. 10.30) text."""
+    if isinstance(value, datetime):
+        return _to_local(value)
+    if not isinstance(value, str):
+        raise DateParseError("skal være en dato med klokkeslæt, fx 2026-11-24T10:30")
+    text = value.strip()
+    date_part, _, time_part = text.replace("T", " ", 1).partition(" ")
+    time_part = time_part.strip()
+    if not time_part:
+        raise DateParseError("mangler klokkeslæt; skriv fx 2026-11-24T10:30 eller 24-11-2026 kl. 10.30")
+    day = parse_date(date_part)
+    time_match = _DANISH_TIME.match(time_part)
+    try:
+        if time_match:
+            hour, minute = (int(g) for g in time_match.groups())
+            return datetime(day.year, day.month, day.day, hour, minute)
+        parsed = datetime.fromisoformat(f"{day.isoformat()}T{time_part}")
+    except ValueError as err:
+        raise DateParseError("klokkeslættet findes ikke") from err
+    return _to_local(parsed)
+
+
+def _to_local(moment: datetime) -> datetime:
+    """Drop the offset after converting to local time; the plan works in local time."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def as_date(value: date | datetime) -> date:
+    """The calendar day of a date or datetime (for comparing the two)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def long_date(value: date | datetime | None) -> str:
+    """``24. november 2026``; an empty string for None."""
+    if value is None:
+        return ""
+    return _babel_date(as_date(value), format="d. MMMM y", locale="da_DK")
+
+
+def long_datetime(value: date | datetime | None) -> str:
+    """``24. november 2026 kl. 10.30``; a plain date stays a date."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return long_date(value)
+    return f"{long_date(value)} kl. {value:%H.%M}"
+
+
+def short_date(value: date | datetime | None) -> str:
+    """``24.11.2026``, for tables where the long form is too wide."""
+    if value is None:
+        return ""
+    return f"{as_date(value):%d.%m.%Y}"

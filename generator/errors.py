@@ -1,0 +1,116 @@
+"""The one exception family of beredskab: Danish one-line messages and exit codes.
+
+Every module raises a subclass of :class:`BeredskabError`; only ``cli.py`` shows
+them. Location (file, line, field path and label) is kept in separate attributes
+and the message text is built from them, so callers can enrich an error on its
+way up (``forms.load_case`` adds the file name) without string surgery.
+
+At runtime this module imports nothing from ``generator`` so any module can raise
+without import cycles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass
+class Problem:
+    """One problem a person can fix: a reason, and where it is.
+
+    :param reason: Danish, lower-case start, no trailing full stop.
+    :param path: the field path in the case (``incident.affected_employees[0].name``).
+    :param label: the field's Danish label from the form's ``meta``.
+    :param file: the file the problem is in (shown by name).
+    :param line: line number in ``file``, 1-based.
+    :param column: column number in ``file``, 1-based.
+    """
+
+    reason: str
+    path: str | None = None
+    label: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def format(self) -> str:
+        """Return the one-line Danish message for this problem."""
+        text = self.reason
+        if self.path and self.label:
+            text = f"Felt '{self.label}' ({self.path}): {text}"
+        elif self.path:
+            text = f"Felt {self.path}: {text}"
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.line is not None:
+            where.append(f"linje {self.line}")
+        if self.column is not None:
+            where.append(f"kolonne {self.column}")
+        if where:
+            text = f"{text} ({', '.join(where)})"
+        return text
+
+
+class BeredskabError(Exception):
+    """Base of every error beredskab shows to a person.
+
+    Holds one or more :class:`Problem`; ``lines()`` gives one Danish line each.
+    """
+
+    #: Exit code of the CLI: 2 for anything the user can fix, 1 for the environment.
+    exit_code = 2
+
+    def __init__(self, message: str | Problem | Iterable[Problem] | None = None, **where):
+        if isinstance(message, str):
+            problems = [Problem(message, **where)]
+        elif isinstance(message, Problem):
+            problems = [message]
+        elif message is None:
+            problems = []
+        else:
+            problems = list(message)
+        self.problems = problems
+        super().__init__(self.__str__())
+
+    def with_file(self, file: str) -> "BeredskabError":
+        """Name ``file`` on every problem that names no file yet; return self."""
+        for problem in self.problems:
+            if problem.file is None:
+                problem.file = file
+        self.args = (self.__str__(),)
+        return self
+
+    def lines(self) -> list[str]:
+        """Return one Danish line per problem."""
+        return [p.format() for p in self.problems]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class CaseError(BeredskabError):
+    """The case data is wrong: a field, a date, the JSON itself."""
+
+
+class FormError(BeredskabError):
+    """A form definition (a Cerberus schema in YAML) is broken."""
+
+
+class PackError(BeredskabError):
+    """A plan pack (plan.yaml, folder layout) is broken or missing."""
+
+
+class TemplateError(BeredskabError):
+    """A document template does not compile or render, or breaks the sandbox."""
+
+
+class OutputError(BeredskabError):
+    """A document could not be written where it should go."""
+
+
+class EnvironmentFailure(BeredskabError):
+    """Something outside the user's input failed (disk full, a tool missing)."""
+
+    exit_code = 1
