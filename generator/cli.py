@@ -132,7 +132,7 @@ def _engine(plan_dir):
     return Engine.load(plan_dir)
 
 
-@click.group(cls=BeredskabGroup)
+@click.group("beredskab", cls=BeredskabGroup)
 @click.option("--debug", is_flag=True, help="Vis tekniske detaljer ved interne fejl (aldrig sagens data).")
 @click.version_option(__version__, "--version", message="beredskab %(version)s", help="Vis versionen og afslut.")
 def cli(debug: bool) -> None:

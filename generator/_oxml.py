@@ -1,0 +1,422 @@
+"""Write the Word XML that python-docx's public API cannot; the only module touching its internals.
+
+``generator/word.py`` and ``scripts/build_reference.py`` call these functions for
+fields, numbering restarts, borders, shading, table looks, header rows, document
+language and package clean-up. Each function is named after the Word element it
+writes (``fld_simple`` writes ``w:fldSimple``), so a reader can look it up in the
+Office Open XML reference, and a python-docx upgrade can break only this file.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Iterable
+
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.run import Run
+
+# The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
+_PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)
+# The order of w:rPr children (CT_RPr).
+_RPR_ORDER = (
+    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
+    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint",
+    "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing",
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+    "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)
+# The order of w:tblPr children (CT_TblPr).
+_TBLPR_ORDER = (
+    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+    "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+    "w:tblCaption", "w:tblDescription",
+)
+# What may follow w:themeFontLang in w:settings (CT_Settings).
+_AFTER_THEME_FONT_LANG = (
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
+    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+_BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+# Zip entries get this fixed time so the same document gives the same bytes.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _el(tag: str, **attrs: object):
+    """Return a new element ``tag`` with ``w:`` attributes (``w_val=...`` -> ``w:val``)."""
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(name.replace("_", ":", 1)), str(value))
+    return element
+
+
+def _put(parent, child, order: Iterable[str]):
+    """Put ``child`` into ``parent`` in schema order, replacing a child of the same tag."""
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    tags = [qn(tag) for tag in order]
+    later = set(tags[tags.index(child.tag) + 1:]) if child.tag in tags else set(tags)
+    for sibling in parent:
+        if sibling.tag in later:
+            sibling.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _ppr(target):
+    """Return the w:pPr of a paragraph or a style, adding it if missing."""
+    return target._element.get_or_add_pPr()
+
+
+def _rpr(target):
+    """Return the w:rPr of a style, adding it if missing."""
+    return target._element.get_or_add_rPr()
+
+
+def _tblpr(target):
+    """Return the w:tblPr of a table or a table style, adding it (after w:rPr) if missing."""
+    element = target._element
+    tblPr = element.find(qn("w:tblPr"))
+    if tblPr is None:
+        tblPr = _el("w:tblPr")
+        successors = [element.find(qn(tag)) for tag in ("w:trPr", "w:tcPr", "w:tblStylePr")]
+        successors = [s for s in successors if s is not None]
+        if successors:
+            successors[0].addprevious(tblPr)
+        else:
+            element.append(tblPr)
+    return tblPr
+
+
+# -- fields, numbering, tables: used while building a document ------------------------
+
+
+def fld_simple(paragraph, instr: str, placeholder: str = "1") -> Run:
+    """Append a w:fldSimple field (``PAGE``, ``NUMPAGES``) to ``paragraph``; return its result run.
+
+    Word recalculates the field when it lays out the page; the placeholder is what
+    a reader without field support shows.
+    """
+    field = _el("w:fldSimple", w_instr=f" {instr} ")
+    run = _el("w:r")
+    text = _el("w:t")
+    text.text = placeholder
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    return Run(run, paragraph)
+
+
+def num_restart(document: Document, style, ilvl: int) -> int | None:
+    """Add a w:num restarting at 1 (w:lvlOverride/w:startOverride) for the list ``style`` uses.
+
+    Return its numId, or None when the style has no numbering. Each ``<ol>`` gets
+    its own w:num so a second numbered list starts at 1 instead of continuing.
+    """
+    pPr = style._element.pPr
+    numPr = pPr.numPr if pPr is not None else None
+    if numPr is None or numPr.numId is None:
+        return None
+    numbering = document.part.numbering_part.element
+    try:
+        abstract_id = numbering.num_having_numId(numPr.numId.val).abstractNumId.val
+    except KeyError:
+        return None
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=ilvl).add_startOverride(1)
+    return num.numId
+
+
+def num_pr(target, num_id: int, ilvl: int) -> None:
+    """Set w:numPr (numbering instance and level) on a paragraph or a paragraph style."""
+    numPr = _el("w:numPr")
+    numPr.append(_el("w:ilvl", w_val=ilvl))
+    numPr.append(_el("w:numId", w_val=num_id))
+    _put(_ppr(target), numPr, _PPR_ORDER)
+
+
+def tbl_header(row) -> None:
+    """Mark ``row`` as a header row (w:tblHeader) that Word repeats on every page."""
+    row._tr.get_or_add_trPr().append(_el("w:tblHeader"))
+
+
+def tbl_w(table, fiftieths_of_percent: int = 5000) -> None:
+    """Set the table width (w:tblW) relative to the text width; 5000 is 100 %."""
+    _put(_tblpr(table), _el("w:tblW", w_w=fiftieths_of_percent, w_type="pct"), _TBLPR_ORDER)
+
+
+def tbl_look(table, *, first_row: bool, first_column: bool) -> None:
+    """Say which conditional parts of the table style apply (w:tblLook), e.g. the header row."""
+    val = 0x0020 * first_row + 0x0080 * first_column + 0x0200 + 0x0400  # no banding
+    look = _el(
+        "w:tblLook", w_val=f"{val:04X}", w_firstRow=int(first_row), w_lastRow=0,
+        w_firstColumn=int(first_column), w_lastColumn=0, w_noHBand=1, w_noVBand=1,
+    )
+    _put(_tblpr(table), look, _TBLPR_ORDER)
+
+
+def doc_pr_descr(inline_shape, text: str) -> None:
+    """Set a picture's alternative text (wp:docPr/@descr) for screen readers."""
+    inline_shape._inline.docPr.set("descr", text)
+
+
+def block_items_clear(container) -> None:
+    """Remove every paragraph and table from a body, header, footer or table cell.
+
+    Keeps w:sectPr (page setup) and w:tcPr (cell properties).
+    """
+    element = container.element.body if isinstance(container, Document) else container._element
+    for child in list(element):
+        if child.tag not in (qn("w:sectPr"), qn("w:tcPr")):
+            element.remove(child)
+
+
+def lang(document: Document, tag: str) -> None:
+    """Set the document language: w:lang in w:docDefaults and w:themeFontLang in settings."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _el("w:docDefaults")
+        styles.insert(0, defaults)
+    rPrDefault = defaults.find(qn("w:rPrDefault"))
+    if rPrDefault is None:
+        rPrDefault = _el("w:rPrDefault")
+        defaults.insert(0, rPrDefault)
+    rPr = rPrDefault.find(qn("w:rPr"))
+    if rPr is None:
+        rPr = _el("w:rPr")
+        rPrDefault.append(rPr)
+    element = rPr.find(qn("w:lang"))
+    if element is None:
+        element = _put(rPr, _el("w:lang"), _RPR_ORDER)
+    element.set(qn("w:val"), tag)
+
+    settings = document.settings.element
+    element = settings.find(qn("w:themeFontLang"))
+    if element is None:
+        element = _put(settings, _el("w:themeFontLang"), ("w:themeFontLang",) + _AFTER_THEME_FONT_LANG)
+    element.set(qn("w:val"), tag)
+
+
+def package_bytes(document: Document) -> bytes:
+    """Save ``document`` and return the .docx bytes with fixed zip timestamps (reproducible)."""
+    saved = io.BytesIO()
+    document.save(saved)
+    stable = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stable, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info), compresslevel=9)
+    return stable.getvalue()
+
+
+# -- styles and package: used by scripts/build_reference.py ----------------------------
+
+
+def styles_prune(document: Document, keep: set[str]) -> None:
+    """Remove every w:style not named in ``keep``, w:latentStyles, w:rsid and dangling w:link."""
+    styles = document.styles.element
+    for style in list(document.styles):
+        if style.name not in keep:
+            styles.remove(style.element)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    for style in document.styles:
+        for tag in ("w:rsid", "w:link"):
+            for child in style.element.findall(qn(tag)):
+                style.element.remove(child)
+
+
+def style_reset(style) -> None:
+    """Remove a style's paragraph, run and table formatting so it can be defined afresh."""
+    for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
+        for child in style._element.findall(qn(tag)):
+            style._element.remove(child)
+
+
+def doc_defaults(document: Document, font: str, size_pt: float, after_pt: float, line: int) -> None:
+    """Write w:docDefaults: font, size, and paragraph spacing every style inherits.
+
+    Spacing lives here rather than in Normal because Word lets Normal override a
+    table style's spacing, but not the document defaults.
+    """
+    styles = document.styles.element
+    for old in styles.findall(qn("w:docDefaults")):
+        styles.remove(old)
+    defaults = _el("w:docDefaults")
+    rPr = _el("w:rPr")
+    rPr.append(_el("w:rFonts", w_ascii=font, w_hAnsi=font, w_eastAsia=font, w_cs=font))
+    rPr.append(_el("w:sz", w_val=round(size_pt * 2)))
+    rPr.append(_el("w:szCs", w_val=round(size_pt * 2)))
+    rPr.append(_el("w:lang", w_val="da-DK", w_eastAsia="en-US", w_bidi="ar-SA"))
+    pPr = _el("w:pPr")
+    pPr.append(_el("w:spacing", w_after=round(after_pt * 20), w_line=line, w_lineRule="auto"))
+    for wrapper, content in (("w:rPrDefault", rPr), ("w:pPrDefault", pPr)):
+        element = _el(wrapper)
+        element.append(content)
+        defaults.append(element)
+    styles.insert(0, defaults)
+
+
+def p_bdr(target, sides: Iterable[str], *, size: int = 6, color: str = "000000", space: int = 1) -> None:
+    """Give a paragraph or paragraph style single-line borders (w:pBdr) on ``sides``.
+
+    ``size`` is in eighths of a point, ``space`` the gap to the text in points.
+    """
+    border = _el("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        if side in sides:
+            border.append(_el(f"w:{side}", w_val="single", w_sz=size, w_space=space, w_color=color))
+    _put(_ppr(target), border, _PPR_ORDER)
+
+
+def shd(target, fill: str) -> None:
+    """Give a paragraph or paragraph style a background colour (w:shd)."""
+    _put(_ppr(target), _el("w:shd", w_val="clear", w_color="auto", w_fill=fill), _PPR_ORDER)
+
+
+def contextual_spacing(target) -> None:
+    """Drop spacing between paragraphs of the same style (w:contextualSpacing)."""
+    _put(_ppr(target), _el("w:contextualSpacing"), _PPR_ORDER)
+
+
+def outline_lvl(style, level: int) -> None:
+    """Put a heading style on outline level ``level`` (w:outlineLvl), 0 for Heading 1."""
+    _put(_ppr(style), _el("w:outlineLvl", w_val=level), _PPR_ORDER)
+
+
+def tbl_borders(table_style, sides: Iterable[str], *, size: int = 4, color: str = "A6A6A6") -> None:
+    """Give a table style single-line borders (w:tblBorders) on ``sides`` (incl. insideH/V)."""
+    borders = _el("w:tblBorders")
+    for side in _BORDER_SIDES:
+        if side in sides:
+            borders.append(_el(f"w:{side}", w_val="single", w_sz=size, w_space=0, w_color=color))
+    _put(_tblpr(table_style), borders, _TBLPR_ORDER)
+
+
+def tbl_cell_mar(table_style, *, top: int, left: int, bottom: int, right: int) -> None:
+    """Set a table style's cell padding (w:tblCellMar) in twentieths of a point."""
+    margins = _el("w:tblCellMar")
+    for side, width in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        margins.append(_el(f"w:{side}", w_w=width, w_type="dxa"))
+    _put(_tblpr(table_style), margins, _TBLPR_ORDER)
+
+
+def tbl_style_pr(table_style, kind: str, *, bold: bool = False, fill: str | None = None) -> None:
+    """Add conditional formatting (w:tblStylePr) to a table style, e.g. kind ``firstRow``.
+
+    It applies where the table's w:tblLook switches it on (see ``tbl_look``).
+    """
+    conditional = _el("w:tblStylePr", w_type=kind)
+    if bold:
+        rPr = _el("w:rPr")
+        rPr.append(_el("w:b"))
+        rPr.append(_el("w:bCs"))
+        conditional.append(rPr)
+    if fill:
+        tcPr = _el("w:tcPr")
+        tcPr.append(_el("w:shd", w_val="clear", w_color="auto", w_fill=fill))
+        conditional.append(tcPr)
+    table_style._element.append(conditional)
+
+
+def numbering_reset(document: Document, lists: list[list[tuple[str, str]]], indent: int = 360) -> list[int]:
+    """Replace numbering.xml by one w:abstractNum and one w:num per list; return the numIds.
+
+    Each list is a list of levels ``(numFmt, lvlText)``, e.g. ``("decimal", "%1.")``;
+    level n is indented ``indent * (n + 1)`` twips with a hanging first line.
+    """
+    numbering = document.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    for abstract_id, levels in enumerate(lists):
+        abstract = _el("w:abstractNum", w_abstractNumId=abstract_id)
+        abstract.append(_el("w:nsid", w_val=f"5B0E{abstract_id:04X}"))
+        abstract.append(_el("w:multiLevelType", w_val="hybridMultilevel"))
+        for ilvl, (fmt, text) in enumerate(levels):
+            level = _el("w:lvl", w_ilvl=ilvl)
+            level.append(_el("w:start", w_val=1))
+            level.append(_el("w:numFmt", w_val=fmt))
+            level.append(_el("w:lvlText", w_val=text))
+            level.append(_el("w:lvlJc", w_val="left"))
+            pPr = _el("w:pPr")
+            pPr.append(_el("w:ind", w_left=indent * (ilvl + 1), w_hanging=indent))
+            level.append(pPr)
+            abstract.append(level)
+        numbering.append(abstract)
+    return [numbering.add_num(abstract_id).numId for abstract_id in range(len(lists))]
+
+
+def settings_reset(document: Document, *, tab_stop: int, decimal: str, list_separator: str) -> None:
+    """Tidy w:settings: drop edit history (w:rsids) and proofing state, use Word 2013+ layout."""
+    settings = document.settings.element
+    for tag in ("w:rsids", "w:proofState", "w14:docId", "w:savePreviewPicture", "w:attachedTemplate"):
+        for child in settings.findall(qn(tag)):
+            settings.remove(child)
+    for child in settings.iter(qn("w:compatSetting")):
+        if child.get(qn("w:name")) == "compatibilityMode":
+            child.set(qn("w:val"), "15")
+    for tag, value in (("w:defaultTabStop", tab_stop), ("w:decimalSymbol", decimal),
+                       ("w:listSeparator", list_separator)):
+        for child in settings.findall(qn(tag)):
+            child.set(qn("w:val"), str(value))
+
+
+def core_properties_clear(document: Document) -> None:
+    """Empty docProps/core.xml: no author, title, dates or revision."""
+    element = document.core_properties._element
+    for child in list(element):
+        element.remove(child)
+
+
+def package_prune(document: Document) -> None:
+    """Drop parts a generated letter does not need: thumbnail, app.xml, web settings,
+    the Word 2010 styles copy (stylesWithEffects) and custom XML."""
+    unused = ("/stylesWithEffects", "/webSettings", "/customXml", "/thumbnail", "/extended-properties")
+    for rId, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith(unused):
+            document.part.drop_rel(rId)
+    package_rels = document.part.package.rels
+    for rId, rel in list(package_rels.items()):
+        if rel.reltype.endswith(unused):
+            del package_rels[rId]
+
+
+def font_table(document: Document, fonts: dict[str, tuple[str, str, str | None]]) -> None:
+    """Replace word/fontTable.xml by ``fonts``: name -> (w:family, w:panose1, w:altName).
+
+    The family, panose number and alternative name let Word and LibreOffice pick a
+    close substitute when a font is not installed.
+    """
+    xml = ['<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">']
+    for name, (family, panose, alt_name) in fonts.items():
+        xml.append(f'<w:font w:name="{name}">')
+        if alt_name:
+            xml.append(f'<w:altName w:val="{alt_name}"/>')
+        xml.append(f'<w:panose1 w:val="{panose}"/><w:charset w:val="00"/>'
+                   f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>')
+    xml.append("</w:fonts>")
+    blob = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + "".join(xml)).encode()
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            rel.target_part._blob = blob

@@ -1,0 +1,60 @@
+"""Shared fixtures: the default engine, the example cases, a click runner."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+#: A fixed "today" so deadlines and 'not in the future' checks do not drift.
+TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 12, 0)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine.load()
+
+
+@pytest.fixture(scope="session")
+def forms(engine):
+    return engine.forms
+
+
+@pytest.fixture
+def phone_threat_data() -> dict:
+    """The raw JSON of the bundled phone-threat example (a fresh copy per test)."""
+    return json.loads((EXAMPLES / "trussel-telefon.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def phone_threat(engine, phone_threat_data) -> dict:
+    """The phone-threat example, validated and normalised."""
+    return engine.forms.validate(copy.deepcopy(phone_threat_data), now=NOW)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write_case(tmp_path):
+    """Write a dict as a case file and return its path."""
+
+    def write(data: dict, name: str = "sag.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write
