@@ -209,8 +209,9 @@ def _overrides(engine, assignments):
 @click.option("-o", "--output", "case_file", type=click.Path(path_type=Path), default=None, metavar="SAG.json",
               help="Sagsfilen, der skrives; findes den, bruges dens værdier som forslag, og den opdateres.")
 @click.option("--no-input", is_flag=True, help="Spørg ikke; brug værdierne i sagsfilen (de kontrolleres).")
+@set_option
 @plan_option
-def fill_command(form, case_file, no_input, plan_dir):
+def fill_command(form, case_file, no_input, assignments, plan_dir):
     """Udfyld en formular (incident, support, ...) eller hele sagen (case) ved at svare på spørgsmål.
 
     Uden -o skrives sagen som JSON på standardoutput.
@@ -221,7 +222,7 @@ def fill_command(form, case_file, no_input, plan_dir):
     from .prompts import fill_file
 
     engine = _engine(plan_dir)
-    case = fill_file(engine.forms, form, case_file, no_input=no_input)
+    case = fill_file(engine.forms, form, case_file, no_input=no_input, overrides=_overrides(engine, assignments))
     if case_file is None:
         click.echo(dumps(case).decode("utf-8"), nl=False)
     else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import click
 
@@ -25,7 +25,7 @@ from ._validator import document_path
 from .errors import CaseError, Problem
 from .fields import (NO, YES, applies, check_field, choice_keys, dumps, field_rules, from_text, is_group_list, sections_of,
                      split_path, without_schema_key)
-from .forms import Forms, read_case_file
+from .forms import Forms, read_case_file, set_path
 from .output import replace_file
 
 #: What a person types at a long text to write it in their editor.
@@ -45,13 +45,16 @@ FORMAT_HINTS = {
 
 
 def fill_file(forms: Forms, form: str, path: Path | None = None, no_input: bool = False,
-              now: datetime | None = None) -> dict:
+              now: datetime | None = None, overrides: Iterable[tuple[str, Any]] = ()) -> dict:
     """Ask for every field of ``form`` (a section or ``case``); write the case to ``path`` if given.
 
-    An existing ``path`` gives the defaults and is replaced atomically at the end.
+    An existing ``path``, with ``overrides`` (``--set``) on top, gives the
+    defaults; the file is replaced atomically at the end.
     """
     sections = sections_of(forms, form)
     case = read_case_file(path) if path is not None and Path(path).exists() else {}
+    for dotted, value in overrides:
+        set_path(case, dotted, value)
     try:
         Conversation(forms, case, no_input=no_input, now=now).fill(sections)
     except CaseError as err:
@@ -73,8 +76,9 @@ class Conversation:
     # --- talking -------------------------------------------------------------------
 
     def say(self, text: str = "") -> None:
-        """Show a line; on stderr, so ``beredskab fill incident > sag.json`` keeps stdout for the JSON."""
-        click.echo(text, err=True)
+        """Show a line (not without input); on stderr, so ``fill incident > sag.json`` keeps stdout for the JSON."""
+        if not self.no_input:
+            click.echo(text, err=True)
 
     def read(self, prompt: str) -> str:
         """One answer; without input, the empty answer (take the default)."""

@@ -217,3 +217,12 @@ def test_fill_ctrl_c_in_a_terminal_leaves_no_file(tmp_path):
     child.close()
     assert child.exitstatus == 1
     assert os.listdir(tmp_path) == []
+
+
+def test_fill_no_input_with_set_saves_one_field_in_the_file(runner, case_path, phone_threat_data):
+    case_path.write_text(json.dumps(phone_threat_data), encoding="utf-8")
+    result = runner.invoke(cli, ["fill", "incident", "-o", str(case_path), "--no-input",
+                                 "--set", "incident.sick_leave.has_leave=j", "--set", "incident.sick_leave.first_day=18.11.2026"])
+    assert result.exit_code == 0, result.output
+    assert read(case_path)["incident"]["sick_leave"] == {"has_leave": True, "first_day": "2026-11-18"}
+    assert result.stderr == f"Gemt: {case_path}\n"
