@@ -124,6 +124,11 @@ out_option = click.option(
 )
 force_option = click.option("--force", is_flag=True, help="Overskriv dokumenter, der allerede findes.")
 case_argument = click.argument("case_file", metavar="SAG.json", type=click.Path(path_type=Path))
+set_option = click.option(
+    "--set", "assignments", multiple=True, metavar="STI=VÆRDI",
+    help="Sæt et felt uden at rette i filen (kan gentages), fx --set incident.police.reported=j.",
+)
+form_argument = click.argument("form", metavar="FORMULAR")
 
 
 def _engine(plan_dir):
@@ -160,14 +165,15 @@ def forms_command(plan_dir):
 
 @cli.command("validate")
 @case_argument
+@set_option
 @plan_option
-def validate_command(case_file, plan_dir):
+def validate_command(case_file, assignments, plan_dir):
     """Kontrollér en sagsfil mod formularerne.
 
     Eksempel: beredskab validate examples/trussel-telefon.json
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file)
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
     sections = ", ".join(s for s in engine.forms.sections if case.get(s))
     click.echo(f"Sagen {case['incident']['case_id']} er gyldig ({sections}).")
 
@@ -178,16 +184,85 @@ def validate_command(case_file, plan_dir):
               help="Dan kun dette dokument (kan gentages). Uden --doc dannes alle, der gælder for sagen.")
 @out_option
 @force_option
+@set_option
 @plan_option
-def generate_command(case_file, documents, out_dir, force, plan_dir):
+def generate_command(case_file, documents, out_dir, force, assignments, plan_dir):
     """Dan sagens Word-dokumenter.
 
     Eksempel: beredskab generate examples/trussel-telefon.json --out output
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file)
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
     for path in engine.generate(case, out_dir, documents, force=force, today=date.today()):
         click.echo(f"Skrevet: {path}")
+
+
+def _overrides(engine, assignments):
+    """The --set values, coerced by the forms."""
+    from .fields import parse_assignments
+
+    return parse_assignments(engine.forms, assignments)
+
+
+@cli.command("fill")
+@form_argument
+@click.option("-o", "--output", "case_file", type=click.Path(path_type=Path), default=None, metavar="SAG.json",
+              help="Sagsfilen, der skrives; findes den, bruges dens værdier som forslag, og den opdateres.")
+@click.option("--no-input", is_flag=True, help="Spørg ikke; brug værdierne i sagsfilen (de kontrolleres).")
+@set_option
+@plan_option
+def fill_command(form, case_file, no_input, assignments, plan_dir):
+    """Udfyld en formular (incident, support, ...) eller hele sagen (case) ved at svare på spørgsmål.
+
+    Uden -o skrives sagen som JSON på standardoutput.
+
+    Eksempel: beredskab fill case -o sag.json
+    """
+    from .fields import dumps
+    from .prompts import fill_file
+
+    engine = _engine(plan_dir)
+    case = fill_file(engine.forms, form, case_file, no_input=no_input, overrides=_overrides(engine, assignments))
+    if case_file is None:
+        click.echo(dumps(case).decode("utf-8"), nl=False)
+    else:
+        click.echo(f"Gemt: {case_file}", err=True)
+
+
+@cli.command("init")
+@form_argument
+@plan_option
+def init_command(form, plan_dir):
+    """Skriv en tom sagsfil med alle felter i en formular (eller hele sagen: case).
+
+    Eksempel: beredskab init case > sag.json
+    """
+    from .fields import dumps, sections_of, skeleton
+
+    engine = _engine(plan_dir)
+    click.echo(dumps(skeleton(engine.forms, sections_of(engine.forms, form))).decode("utf-8"), nl=False)
+
+
+@cli.command("schema")
+@form_argument
+@click.option("-o", "--output", "schema_file", type=click.Path(path_type=Path), default=None, metavar="FIL",
+              help="Skriv skemaet i denne fil (ellers på standardoutput).")
+@plan_option
+def schema_command(form, schema_file, plan_dir):
+    """Eksportér formularerne som JSON Schema, så editorer kan hjælpe med at udfylde en sagsfil.
+
+    Eksempel: beredskab schema case -o beredskab.schema.json
+    """
+    from .fields import dumps, sections_of
+    from .jsonschema_export import case_schema
+    from .output import replace_file
+
+    engine = _engine(plan_dir)
+    data = dumps(case_schema(engine.forms, sections_of(engine.forms, form)))
+    if schema_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        click.echo(f"Skrevet: {replace_file(schema_file, data)}")
 
 
 def main() -> None:

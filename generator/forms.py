@@ -77,6 +77,7 @@ class Forms:
     def validate(self, data: dict, now: datetime | None = None) -> dict:
         """Return the normalised case, or raise CaseError with one Problem per error."""
         validator = self.validator(now)
+        data = {k: v for k, v in data.items() if k != "$schema"}  # an editor's pointer to the JSON Schema
         if validator.validate(clean_strings(data)):
             return validator.document
         raise CaseError(validator.errors)

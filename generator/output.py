@@ -97,3 +97,30 @@ def _write_temp(target: Path, data: bytes) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def replace_file(target: Path, data: bytes) -> Path:
+    """Write one file atomically (temp file, then rename), replacing it if it exists; 0600.
+
+    For a file the user names, such as a case file updated by ``beredskab fill``:
+    its folder must exist and keeps its permissions.
+    """
+    target = Path(target)
+    if target.is_symlink():
+        raise OutputError("der ligger et symbolsk link, hvor filen skal skrives", file=str(target))
+    if target.exists() and not target.is_file():
+        raise OutputError("der ligger en mappe, hvor filen skal skrives", file=str(target))
+    if not target.parent.is_dir():
+        raise OutputError("mappen findes ikke", file=str(target.parent))
+    temp = None
+    try:
+        temp = _write_temp(target, data)
+        os.replace(temp, target)
+    except PermissionError as err:
+        raise OutputError("ingen adgang til at skrive filen", file=str(target)) from err
+    except OSError as err:
+        raise EnvironmentFailure(f"filen kunne ikke skrives ({err.strerror or 'ukendt fejl'})", file=str(target)) from err
+    finally:
+        if temp is not None and temp.exists():
+            temp.unlink()
+    return target

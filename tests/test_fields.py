@@ -1,0 +1,77 @@
+"""Field by field: typed text to values, --set assignments, one field checked in its case, skeletons."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import CaseError
+from generator.fields import check_field, field_rules, from_text, parse_assignments, skeleton, split_path
+
+from .conftest import NOW
+
+
+@pytest.mark.parametrize(("path", "text", "value"), [
+    ("incident.police.reported", "j", True),
+    ("incident.police.reported", "Nej", False),
+    ("incident.police.reported", "true", True),
+    ("incident.police.reported", "måske", "måske"),
+    ("incident.sick_leave.days", "12", 12),
+    ("incident.sick_leave.days", "tolv", "tolv"),
+    ("incident.incident_types", "threat, bullying", ["threat", "bullying"]),
+    ("incident.incident_types", "", []),
+    ("incident.note_date", "24-11-2026", "24-11-2026"),
+    ("incident.location", "  Skranke 3 ", "Skranke 3"),
+    ("incident.location", "", None),
+    ("incident.sick_leave", '{"has_leave": true}', {"has_leave": True}),
+], ids=["j", "nej", "true", "not-yes-no", "integer", "not-integer", "choice-list", "empty-list",
+        "date-stays-text", "trimmed", "empty", "group-as-json"])
+def test_from_text_coerces_by_the_schema(forms, path, text, value):
+    assert from_text(field_rules(forms, split_path(path)), text) == value
+
+
+def test_split_path_reads_list_indexes():
+    assert split_path("incident.affected_employees[0].name") == ("incident", "affected_employees", 0, "name")
+
+
+def test_parse_assignments_coerces_each_value(forms):
+    assert parse_assignments(forms, ["incident.police.reported=j", "incident.police.journal_number=3700-1=2"]) == [
+        ("incident.police.reported", True), ("incident.police.journal_number", "3700-1=2")]
+
+
+@pytest.mark.parametrize(("assignment", "message"), [
+    ("incident.police.reported", "--set skal skrives STI=VÆRDI, fx incident.location=Borgerservice"),
+    ("=j", "--set skal skrives STI=VÆRDI, fx incident.location=Borgerservice"),
+    ("incident.polise.reported=j", "Felt incident.polise.reported: ukendt felt i --set; se felterne med 'beredskab init case'"),
+    ("incident.sick_leave={", "Felt 'Sygefravær' (incident.sick_leave): skal skrives som JSON, fx {\"navn\": \"værdi\"}"),
+], ids=["no-equals", "no-path", "unknown-field", "bad-json"])
+def test_parse_assignments_rejects_in_danish(forms, assignment, message):
+    with pytest.raises(CaseError) as caught:
+        parse_assignments(forms, [assignment])
+    assert caught.value.lines() == [message]
+
+
+def test_check_field_uses_the_case_for_rules_across_fields(forms, phone_threat_data):
+    phone_threat_data["incident"]["occurred_at"]["end"] = "17-11-2026 kl. 10.00"
+    problems, _ = check_field(forms, phone_threat_data, ("incident", "occurred_at", "end"), now=NOW)
+    assert [p.format() for p in problems] == [
+        "Felt 'Hændelsen sluttede' (incident.occurred_at.end): ligger før 'Hændelsen begyndte'"]
+
+
+def test_check_field_returns_the_normalised_value_as_iso_text(forms, phone_threat_data):
+    phone_threat_data["incident"]["occurred_at"]["end"] = "17.11.2026 kl. 11.05"
+    problems, value = check_field(forms, phone_threat_data, ("incident", "occurred_at", "end"), now=NOW)
+    assert problems == [] and value == "2026-11-17T11:05"
+
+
+def test_check_field_ignores_problems_of_other_fields(forms):
+    problems, value = check_field(forms, {"incident": {"location": "Skranke 3"}}, ("incident", "location"), now=NOW)
+    assert problems == [] and value == "Skranke 3"
+
+
+def test_skeleton_has_every_field_empty(forms):
+    blank = skeleton(forms, ["incident"])["incident"]
+    assert list(blank) == list(forms.schema["incident"]["schema"])
+    assert blank["case_id"] == "" and blank["incident_types"] == [] and blank["note_date"] is None
+    assert blank["affected_employees"] == [{"name": "", "job_title": "", "unit": ""}]
+    assert blank["police"] == {"reported": None, "reported_by": "", "reported_at": None,
+                               "journal_number": "", "director_informed_at": None}
