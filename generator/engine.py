@@ -104,7 +104,7 @@ class Engine:
     def generate(self, case: dict, out_dir: str | Path, names: Iterable[str] = (), force: bool = False,
                  today: date | None = None, pdf: bool = False) -> list[Path]:
         """Render the chosen documents of ``case`` (and PDF/A copies) and write them with the
-        case's manifest, all or none.
+        case's manifest, all or none; return the documents' paths.
 
         When the PDFs cannot be made (no LibreOffice), the Word documents are still
         written, and then the EnvironmentFailure is raised.
@@ -141,4 +141,4 @@ class Engine:
                 problem.reason += "; Word-dokumenterne er skrevet"
                 problem.file = str(folder)
             raise failure
-        return written
+        return [path for path in written if path != manifest_path]

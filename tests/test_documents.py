@@ -143,7 +143,7 @@ def test_generate_writes_private_files_and_keeps_existing_ones(engine, phone_thr
     assert "brug --force" in str(info.value)
     assert path.read_bytes() == before
     engine.generate(phone_threat, tmp_path, force=True, today=TODAY)
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, "manifest.json"]
 
 
 def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat):
