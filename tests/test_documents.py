@@ -103,9 +103,13 @@ def test_incident_note_signature_names_the_author(incident_note):
 
 def test_incident_note_header_is_the_letterhead_with_confidentiality(incident_note):
     header = incident_note.sections[0].header
-    texts = [p.text for p in header.paragraphs]
-    assert "Aabenraa Kommune" in texts
-    assert "Kultur, Miljø & Erhverv · Rådhuset" in texts
+    [letterhead] = header.tables
+    assert letterhead.style.name == "Beredskab Brevhoved Tabel"
+    logo, text = letterhead.rows[0].cells
+    assert logo._element.xpath(".//pic:pic"), "the logo is left of the text"
+    assert [p.text for p in text.paragraphs] == [
+        "Aabenraa Kommune", "Kultur, Miljø & Erhverv · Rådhuset", "Skelbækvej 2, 6200 Aabenraa"]
+    assert text.paragraphs[0].style.name == "Beredskab Brevhoved"
     confidential = [p for p in header.paragraphs if p.style.name == "Beredskab Fortrolig"]
     assert [p.text for p in confidential] == ["Fortroligt – indeholder personoplysninger"]
     assert header._element.xpath(".//pic:pic"), "the logo is in the header"
