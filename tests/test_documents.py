@@ -157,3 +157,20 @@ def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat
     assert info.value.lines() == [
         "skabelonen bruger en variabel eller et felt, der ikke findes (location) (incident_note.html.j2)"
     ]
+
+
+def test_incident_note_is_accessible(engine, phone_threat):
+    """Real headings on outline levels without skipped levels, row headers marked, alt text on the logo."""
+    data = engine.render_docx(phone_threat, "incident_note", today=TODAY)
+    document = open_docx(data)
+    levels = [int(p.style.name[-1]) for p in document.paragraphs if p.style.name.startswith("Heading ")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "no heading level is skipped"
+    for level in (1, 2, 3):
+        style = document.styles[f"Heading {level}"]
+        assert style.element.find(f"{W_NS}pPr/{W_NS}outlineLvl").get(f"{W_NS}val") == str(level - 1)
+    for table in document.tables:  # label/value tables: the first column holds the headers
+        look = table._tbl.tblPr.find(f"{W_NS}tblLook")
+        assert (look.get(f"{W_NS}firstColumn"), look.get(f"{W_NS}firstRow")) == ("1", "0")
+    header = document.sections[0].header._element
+    assert [pr.get("descr") for pr in header.iter("{*}docPr")] == ["Aabenraa Kommunes logo"]
