@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -84,15 +85,7 @@ def convert(documents: dict[str, bytes], *, pdfa: bool = True) -> dict[str, byte
             "--outdir", str(target),
             *(str(sources / Path(name).name) for name in documents),
         ]
-        try:
-            finished = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False,
-                                      stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as err:
-            raise EnvironmentFailure(f"LibreOffice svarede ikke inden for {TIMEOUT_SECONDS} sekunder; "
-                                     "der er ikke dannet PDF") from err
-        except OSError as err:
-            raise EnvironmentFailure(f"LibreOffice kunne ikke startes ({err.strerror or 'ukendt fejl'}); "
-                                     "der er ikke dannet PDF") from err
+        returncode = _run(command)
         pdfs: dict[str, bytes] = {}
         missing: list[str] = []
         for name in documents:
@@ -105,6 +98,28 @@ def convert(documents: dict[str, bytes], *, pdfa: bool = True) -> dict[str, byte
         if missing:
             # soffice often exits 0 even when a conversion failed: the missing file is the signal.
             raise EnvironmentFailure(
-                f"LibreOffice kunne ikke omdanne {', '.join(missing)} til PDF (afslutningskode {finished.returncode})"
+                f"LibreOffice kunne ikke omdanne {', '.join(missing)} til PDF (afslutningskode {returncode})"
             )
         return pdfs
+
+
+def _run(command: list[str]) -> int:
+    """Run LibreOffice in its own process group; on timeout kill the whole group, not just the wrapper.
+
+    ``soffice`` is often a shell script that starts ``soffice.bin``: killing only
+    the script would leave LibreOffice running with the case's data open.
+    """
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as err:
+        raise EnvironmentFailure(f"LibreOffice kunne ikke startes ({err.strerror or 'ukendt fejl'}); "
+                                 "der er ikke dannet PDF") from err
+    try:
+        process.communicate(timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired as err:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise EnvironmentFailure(f"LibreOffice svarede ikke inden for {TIMEOUT_SECONDS} sekunder; "
+                                 "der er ikke dannet PDF") from err
+    return process.returncode

@@ -102,3 +102,22 @@ def test_pdf_conversion_that_produces_nothing_is_an_environment_failure(tmp_path
     monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
     with pytest.raises(EnvironmentFailure, match="kunne ikke omdanne a.docx til PDF"):
         pdf.convert({"a.docx": b"PK"})
+
+
+def test_pdf_conversion_that_hangs_is_stopped_by_the_timeout(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 30 &\nwait\n")  # a child that outlives a killed wrapper
+    fake.chmod(0o700)
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 0.2)
+    with pytest.raises(EnvironmentFailure, match="svarede ikke inden for"):
+        pdf.convert({"a.docx": b"PK"})
+
+
+def test_pdf_program_that_cannot_start_is_an_environment_failure(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/nonexistent/interpreter\n")
+    fake.chmod(0o700)
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+    with pytest.raises(EnvironmentFailure, match="LibreOffice kunne ikke startes"):
+        pdf.convert({"a.docx": b"PK"})
