@@ -426,8 +426,10 @@ def test_word_misplaced_elements_are_template_errors(html, message):
 
 def test_word_check_html_accepts_the_whole_subset():
     check_html(
-        '<div class="header"><img class="logo" src="a.png"><p class="letterhead">K</p><table><tr><td>x</td></tr></table></div>'
-        '<div class="footer"><p>Side <span class="page-number"></span> af <span class="page-count"></span></p></div>'
+        '<div class="header"><table class="letterhead"><tr><td><img class="logo" src="a.png"></td>'
+        '<td><p class="letterhead">K</p></td></tr></table><table><tr><td>x</td></tr></table></div>'
+        '<div class="footer"><p>S<span class="tab"></span>Side <span class="page-number"></span> af '
+        '<span class="page-count"></span></p></div>'
         '<h1>T</h1><h2>U</h2><h3>V</h3><p class="date">d</p><p class="warning"><b>w</b> <i>i</i> <u>u</u></p>'
         '<ul><li>a<ol><li>b</li></ol></li></ul><table class="fields"><tbody><tr><th>L</th><td><p>v</p><br></td></tr>'
         '</tbody></table><hr><div class="signature"><p>N</p><p>T</p></div><div class="page-break"></div>'
