@@ -186,14 +186,16 @@ def validate_command(case_file, assignments, plan_dir):
 @force_option
 @set_option
 @plan_option
-def generate_command(case_file, documents, out_dir, force, assignments, plan_dir):
-    """Dan sagens Word-dokumenter.
+@click.option("--pdf", is_flag=True,
+              help="Dan også en arkivbestandig PDF/A-kopi af hvert dokument (kræver LibreOffice).")
+def generate_command(case_file, documents, out_dir, force, assignments, plan_dir, pdf):
+    """Dan sagens Word-dokumenter og manifest.json med deres kontrolsummer.
 
     Eksempel: beredskab generate examples/trussel-telefon.json --out output
     """
     engine = _engine(plan_dir)
     case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
-    for path in engine.generate(case, out_dir, documents, force=force, today=date.today()):
+    for path in engine.generate(case, out_dir, documents, force=force, today=date.today(), pdf=pdf):
         click.echo(f"Skrevet: {path}")
 
 
@@ -263,6 +265,21 @@ def schema_command(form, schema_file, plan_dir):
         click.echo(data.decode("utf-8"), nl=False)
     else:
         click.echo(f"Skrevet: {replace_file(schema_file, data)}")
+
+
+@cli.command("verify")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
+def verify_command(folder):
+    """Kontrollér, at en sags dokumenter er uændrede siden de blev dannet (efter manifest.json).
+
+    Eksempel: beredskab verify output/KME-2026-031
+    """
+    from .manifest import verify
+
+    names = verify(folder)
+    for name in names:
+        click.echo(f"Uændret: {name}")
+    click.echo(f"Alle {len(names)} dokumenter er uændrede siden de blev dannet.")
 
 
 def main() -> None:

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__, rules
-from .errors import CaseError, PackError
+from . import __version__, manifest, rules
+from .errors import CaseError, EnvironmentFailure, PackError
 from .forms import Forms, load_case, load_forms
 from .output import document_path, write_all
+from .pdf import convert as convert_pdf
 from .plan import Pack, load_pack
 from .render import Renderer
 
@@ -101,11 +102,43 @@ class Engine:
         return build_document(html, reference, resolve_asset=self.pack.find_asset, properties=properties)
 
     def generate(self, case: dict, out_dir: str | Path, names: Iterable[str] = (), force: bool = False,
-                 today: date | None = None) -> list[Path]:
-        """Render the chosen documents of ``case`` and write them all, or none."""
+                 today: date | None = None, pdf: bool = False) -> list[Path]:
+        """Render the chosen documents of ``case`` (and PDF/A copies) and write them with the
+        case's manifest, all or none; return the documents' paths.
+
+        When the PDFs cannot be made (no LibreOffice), the Word documents are still
+        written, and then the EnvironmentFailure is raised.
+        """
         case_id = case["incident"]["case_id"]
-        files = {
-            document_path(Path(out_dir), case_id, name): self.render_docx(case, name, today)
-            for name in self.select(case, names)
-        }
-        return write_all(files, force=force)
+        now = datetime.now().astimezone().replace(microsecond=0)
+        reference = self.pack.find_asset(REFERENCE_NAME)
+        files: dict[Path, bytes] = {}
+        entries: dict[str, dict] = {}
+        for name in self.select(case, names):
+            path = document_path(Path(out_dir), case_id, name)
+            files[path] = self.render_docx(case, name, today)
+            template = manifest.template_record(self.renderer.template_name(name), self.renderer.sources(name))
+            entries[path.name] = manifest.document_entry(
+                name, files[path], template=template, reference=reference.read_bytes() if reference else None,
+                forms=self.forms.versions, case=case, generated_at=now)
+        failure = None
+        if pdf:
+            try:
+                pdfs = convert_pdf({path.name: data for path, data in files.items()})
+            except EnvironmentFailure as err:
+                failure, pdfs = err, {}
+            for path in list(files):
+                pdf_path = path.with_suffix(".pdf")
+                if pdf_path.name in pdfs:
+                    files[pdf_path] = pdfs[pdf_path.name]
+                    entries[pdf_path.name] = manifest.pdf_entry(entries[path.name], path.name, files[pdf_path], now)
+        folder = Path(out_dir) / case_id
+        manifest_path = folder / manifest.MANIFEST_NAME
+        files[manifest_path] = manifest.merged(folder, case_id, entries, now)
+        written = write_all(files, force=force, replace=[manifest_path])
+        if failure is not None:
+            for problem in failure.problems:  # tell the user what did happen, then what did not
+                problem.reason += "; Word-dokumenterne er skrevet"
+                problem.file = str(folder)
+            raise failure
+        return [path for path in written if path != manifest_path]

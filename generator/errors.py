@@ -114,3 +114,7 @@ class EnvironmentFailure(BeredskabError):
     """Something outside the user's input failed (disk full, a tool missing)."""
 
     exit_code = 1
+
+
+class IntegrityError(BeredskabError):
+    """A generated document no longer matches its audit manifest (changed, missing, unlisted)."""

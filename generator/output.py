@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .errors import EnvironmentFailure, OutputError
 from .plan import safe_relative
@@ -61,17 +62,27 @@ def ensure_dir(folder: Path) -> None:
         raise EnvironmentFailure(f"mappen kunne ikke oprettes ({err.strerror or 'ukendt fejl'})", file=str(folder)) from err
 
 
-def write_all(files: dict[Path, bytes], force: bool = False) -> list[Path]:
-    """Write every file atomically, all or none; return the paths written."""
+def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = ()) -> list[Path]:
+    """Write every file atomically, all or none; return the paths written.
+
+    :param replace: files of the run that replace an existing one even without
+        force (the case's manifest, which a run merges rather than overwrites).
+    """
     targets = list(files)
-    check_targets(targets, force)
+    replace = set(replace)
+
+    def check() -> None:
+        check_targets([t for t in targets if t not in replace], force)
+        check_targets([t for t in targets if t in replace], True)
+
+    check()
     temps: dict[Path, Path] = {}
     try:
         for target, data in files.items():
             ensure_dir(target.parent)
             temps[target] = _write_temp(target, data)
         # Check again right before renaming: another process may have created a file meanwhile.
-        check_targets(targets, force)
+        check()
         for target, temp in temps.items():
             os.replace(temp, target)
     except OSError as err:

@@ -21,6 +21,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    meta,
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
@@ -111,6 +112,27 @@ class Renderer:
             raise TemplateError("skabelonen kalder sig selv i det uendelige", file=name) from err
         except Exception as err:  # noqa: BLE001 - the sandbox docs warn that any exception can occur
             raise TemplateError(f"skabelonen kunne ikke dannes ({type(err).__name__})", file=name) from err
+
+    def sources(self, document: str) -> dict[str, str]:
+        """The source text of ``document``'s template and every template it extends, includes or
+        imports (name -> source), for the audit manifest."""
+        found: dict[str, str] = {}
+        pending = [self.template_name(document)]
+        while pending:
+            name = pending.pop()
+            if name in found:
+                continue
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)
+                referenced = meta.find_referenced_templates(self.env.parse(source))
+            except TemplateNotFound as err:
+                raise TemplateError(f"skabelonen '{err.name}' findes ikke") from err
+            except TemplateSyntaxError as err:
+                raise TemplateError(f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=name,
+                                    line=err.lineno) from err
+            found[name] = source
+            pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
+        return found
 
 
 def yes_no(value: Any) -> str:

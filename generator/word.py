@@ -10,7 +10,10 @@ for is written by ``generator._oxml``.
 For template authors, the allowed tags and classes are the keys of ``_CONTENT``.
 A list inside ``li`` is level 2; every ``ol`` starts at 1; a first row of ``th``
 repeats on each page; ``div.header``/``div.footer`` (outermost only) replace the
-page header/footer; ``div`` and ``span`` without a class only group. Attributes:
+page header/footer; ``span.tab`` jumps to the style's next tab stop (the header
+style has one centred and one flush right, the footer style one flush right); ``table.letterhead``
+is a borderless layout table (logo left, text right); ``div`` and ``span``
+without a class only group. Attributes:
 ``class``, ``checked`` (span), ``src`` and ``alt`` (img); ``title`` and ``id`` are
 ignored; ``style`` and ``on...`` are refused: formatting belongs in the styles.
 """
@@ -43,7 +46,7 @@ STYLE_MAP: dict[str, str] = {
     "p.date": "Beredskab Dato", "p.confidential": "Beredskab Fortrolig", "p.note": "Beredskab Note",
     "p.warning": "Beredskab Advarsel", "p.letterhead": "Beredskab Brevhoved", "p.small": "Beredskab Lille",
     "ul": "List Bullet", "ol": "List Number", "li ul": "List Bullet 2", "li ol": "List Number 2",
-    "table": "Beredskab Tabel", "table.fields": "Beredskab Felter",
+    "table": "Beredskab Tabel", "table.fields": "Beredskab Felter", "table.letterhead": "Beredskab Brevhoved Tabel",
     "hr": "Beredskab Linje", "div.signature": "Beredskab Underskrift",
 }
 
@@ -53,14 +56,15 @@ _CONTENT: dict[str, tuple[str, str | None]] = {
     "h1": ("heading", "inline"), "h2": ("heading", "inline"), "h3": ("heading", "inline"),
     **{key: ("p", "inline") for key in STYLE_MAP if key == "p" or key.startswith("p.")},
     "ul": ("list", "list"), "ol": ("list", "list"), "li": ("li", "li"),
-    "table": ("table", "table"), "table.fields": ("table", "table"), "thead": ("rows", "rows"),
+    "table": ("table", "table"), "table.fields": ("table", "table"), "table.letterhead": ("table", "table"),
+    "thead": ("rows", "rows"),
     "tbody": ("rows", "rows"), "tr": ("tr", "tr"), "th": ("cell", "cell"), "td": ("cell", "cell"),
     "hr": ("hr", "empty"), "div": ("div", None), "div.signature": ("div.signature", "signature"),
     "div.page-break": ("div.page-break", "empty"), "div.header": ("div.header", "header"),
     "div.footer": ("div.footer", "header"),
     **{tag: ("inline", "inline") for tag in ("b", "strong", "i", "em", "u", "span")},
     **{key: ("inline", "empty") for key in ("br", "img", "img.logo", "span.checkbox",
-                                            "span.page-number", "span.page-count")},
+                                            "span.page-number", "span.page-count", "span.tab")},
 }
 _BLOCKS = {"inline", "heading", "p", "list", "table", "hr", "div"}
 _CHILDREN = {  # content model -> what may stand in it
@@ -75,6 +79,9 @@ _ATTRIBUTES = {"span": {"checked"}, "img": {"src", "alt"}}
 _IGNORED_ATTRIBUTES = frozenset({"alt", "title", "id"})
 _FORMAT_INDEX = {"b": 0, "strong": 0, "i": 1, "em": 1, "u": 2}
 _FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
+#: Height of a logo (img.logo) and width of the letterhead table's first column, which holds it.
+LOGO_HEIGHT = Mm(15)
+LOGO_COLUMN = Mm(22)
 # Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # HTML's white space is ASCII only: a no-break space or other Unicode space is kept.
@@ -327,6 +334,7 @@ def _table(story: _Story, node: _Node) -> None:
     if not columns:
         return
     fields = node.cls == "fields"
+    layout = node.cls == "letterhead"  # logo beside text: no borders, no header row, not data
     previous = list(story.container.iter_inner_content())[-1:]
     if previous and isinstance(previous[0], Table):
         _paragraph(story, story.style)  # Word would merge two adjacent tables into one
@@ -335,13 +343,16 @@ def _table(story: _Story, node: _Node) -> None:
     else:
         table = story.container.add_table(len(rows), columns, story.width)
     table.style = _style(story, STYLE_MAP[node.key])
-    table.autofit = not fields  # field labels keep their width; data tables fit their content
-    header = not fields and all(cell.tag == "th" for cell in rows[0].children)
+    table.autofit = not (fields or layout)  # labels and the logo keep their width; data tables fit their content
+    header = not (fields or layout) and all(cell.tag == "th" for cell in rows[0].children)
     _oxml.tbl_w(table)
     _oxml.tbl_look(table, first_row=header, first_column=fields)
     if header:
         _oxml.tbl_header(table.rows[0])
-    if fields and columns > 1:
+    if layout and columns > 1:
+        first = int(LOGO_COLUMN)
+        widths = [first] + [(story.width - first) // (columns - 1)] * (columns - 1)
+    elif fields and columns > 1:
         label = int(story.width * 0.35)
         widths = [label] + [(story.width - label) // (columns - 1)] * (columns - 1)
     else:
@@ -376,7 +387,7 @@ def _signature(story: _Story, node: _Node) -> None:
 # -- inline content --------------------------------------------------------------------
 
 _Format = tuple[bool, bool, bool]  # bold, italic, underline
-_Item = tuple[str, object, _Format]  # ("text" | "br" | "field" | "image", value, format)
+_Item = tuple[str, object, _Format]  # ("text" | "br" | "tab" | "field" | "image", value, format)
 
 
 def _inline_items(nodes: list[_Node | str], bold: bool = False) -> list[_Item]:
@@ -399,6 +410,8 @@ def _collect(nodes: list[_Node | str], fmt: _Format) -> Iterator[_Item]:
             yield "text", "☒" if "checked" in node.attrs else "☐", fmt
         elif node.cls in _FIELDS:
             yield "field", _FIELDS[node.cls], fmt
+        elif node.cls == "tab":  # to the style's next tab stop, e.g. page numbers flush right
+            yield "tab", None, fmt
         else:  # a span without class only groups
             yield from _collect(node.children, fmt)
 
@@ -417,10 +430,10 @@ def _collapse(items: Iterator[_Item]) -> list[_Item]:
             if out and out[-1][0] == "text" and out[-1][2] == fmt:
                 out[-1] = ("text", out[-1][1] + value, fmt)  # one run, not many
                 continue
-        elif kind == "br":
+        elif kind in ("br", "tab"):  # no stray spaces around a line break or a tab
             _strip_end(out)
         out.append((kind, value, fmt))
-        line_start = kind == "br"
+        line_start = kind in ("br", "tab")
     _strip_end(out)
     return out
 
@@ -444,6 +457,8 @@ def _write_inline(paragraph, items: list[_Item], story: _Story) -> None:
             run = paragraph.add_run()
             if kind == "br":
                 run.add_break()
+            elif kind == "tab":
+                run.add_tab()
             else:
                 _picture(run, value, story)
         for name, on in (("bold", bold), ("italic", italic), ("underline", underline)):
@@ -465,7 +480,7 @@ def _picture(run, node: _Node, story: _Story) -> None:
     if path is None or not Path(path).is_file():
         raise TemplateError(f"Billedet '{src}' findes ikke")
     try:
-        shape = run.add_picture(str(path), height=Mm(15))
+        shape = run.add_picture(str(path), height=LOGO_HEIGHT)
     except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
         raise TemplateError(f"Billedet '{src}' kan ikke læses som et billede") from exc
     if node.attrs.get("alt"):

@@ -77,11 +77,11 @@ def build() -> bytes:
 
 
 def _page(document) -> None:
-    """A4 portrait, 25 mm margins, more at the top for the letterhead; empty header and footer."""
+    """A4 portrait, 25 mm margins, 40 mm at the top for the letterhead; empty header and footer."""
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, Mm(297)
     section.left_margin = section.right_margin = section.bottom_margin = MARGIN
-    section.top_margin = Mm(35)
+    section.top_margin = Mm(40)  # the letterhead: a 15 mm logo and the confidentiality line
     section.header_distance = section.footer_distance = Mm(12)
     section.header.is_linked_to_previous = False  # adds a header part with one "Header" paragraph
     section.footer.is_linked_to_previous = False
@@ -108,13 +108,14 @@ def _headings(document) -> None:
 
 
 def _header_footer(document) -> None:
-    """Small grey text; tab stops at the middle and the right edge of the text."""
+    """Small grey text; tab stops at the right edge of the text (and, in the header, the middle)."""
     for name, size in (("Header", 9), ("Footer", 8)):
         style = document.styles[name]
         style.font.size = Pt(size)
         style.font.color.rgb = DARK_GREY if name == "Header" else GREY
         style.paragraph_format.space_after = Pt(0)
-        style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
+        if name == "Header":  # the footer's one tab puts the page number flush right
+            style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
         style.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
 
@@ -175,7 +176,8 @@ def _paragraph_styles(document) -> None:
 
 
 def _table_styles(document) -> None:
-    """"Beredskab Tabel": a light grid, shaded bold header row. "Beredskab Felter": label/value rows."""
+    """"Beredskab Tabel": a light grid, shaded bold header row. "Beredskab Felter": label/value rows.
+    "Beredskab Brevhoved Tabel": the borderless layout table of the letterhead."""
     for name, borders, conditional in (
         ("Beredskab Tabel", ("top", "left", "bottom", "right", "insideH", "insideV"), "firstRow"),
         ("Beredskab Felter", ("top", "bottom", "insideH"), "firstCol"),
@@ -189,6 +191,14 @@ def _table_styles(document) -> None:
         _oxml.tbl_borders(style, borders, size=4, color=LINE)
         _oxml.tbl_cell_mar(style, top=40, left=85, bottom=40, right=85)
         _oxml.tbl_style_pr(style, conditional, bold=True, fill="F2F2F2")
+
+    # The letterhead: a layout table (logo left, organisation right) without lines or padding.
+    style = document.styles.add_style("Beredskab Brevhoved Tabel", WD_STYLE_TYPE.TABLE)
+    style.base_style = document.styles["Normal Table"]
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.space_after = Pt(0)
+    _oxml.tbl_borders(style, ())
+    _oxml.tbl_cell_mar(style, top=0, left=0, bottom=0, right=113)  # 2 mm between logo and text
 
 
 def main(argv: list[str]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,3 +59,19 @@ def write_case(tmp_path):
         return path
 
     return write
+
+
+#: Set (as CI does) to make the LibreOffice tests fail instead of skip when soffice is missing.
+REQUIRE_LIBREOFFICE_ENV = "BEREDSKAB_REQUIRE_LIBREOFFICE"
+
+
+def pytest_runtest_setup(item):
+    """Skip tests marked ``libreoffice`` where LibreOffice is missing, unless CI requires it."""
+    if item.get_closest_marker("libreoffice") is None:
+        return
+    from generator.pdf import find_soffice
+
+    if find_soffice() is None:
+        if os.environ.get(REQUIRE_LIBREOFFICE_ENV):
+            pytest.fail(f"LibreOffice (soffice) is required ({REQUIRE_LIBREOFFICE_ENV} is set) but missing")
+        pytest.skip("LibreOffice (soffice) is not installed")

@@ -103,9 +103,13 @@ def test_incident_note_signature_names_the_author(incident_note):
 
 def test_incident_note_header_is_the_letterhead_with_confidentiality(incident_note):
     header = incident_note.sections[0].header
-    texts = [p.text for p in header.paragraphs]
-    assert "Aabenraa Kommune" in texts
-    assert "Kultur, Miljø & Erhverv · Rådhuset" in texts
+    [letterhead] = header.tables
+    assert letterhead.style.name == "Beredskab Brevhoved Tabel"
+    logo, text = letterhead.rows[0].cells
+    assert logo._element.xpath(".//pic:pic"), "the logo is left of the text"
+    assert [p.text for p in text.paragraphs] == [
+        "Aabenraa Kommune", "Kultur, Miljø & Erhverv · Rådhuset", "Skelbækvej 2, 6200 Aabenraa"]
+    assert text.paragraphs[0].style.name == "Beredskab Brevhoved"
     confidential = [p for p in header.paragraphs if p.style.name == "Beredskab Fortrolig"]
     assert [p.text for p in confidential] == ["Fortroligt – indeholder personoplysninger"]
     assert header._element.xpath(".//pic:pic"), "the logo is in the header"
@@ -143,7 +147,7 @@ def test_generate_writes_private_files_and_keeps_existing_ones(engine, phone_thr
     assert "brug --force" in str(info.value)
     assert path.read_bytes() == before
     engine.generate(phone_threat, tmp_path, force=True, today=TODAY)
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, "manifest.json"]
 
 
 def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat):
@@ -153,3 +157,20 @@ def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat
     assert info.value.lines() == [
         "skabelonen bruger en variabel eller et felt, der ikke findes (location) (incident_note.html.j2)"
     ]
+
+
+def test_incident_note_is_accessible(engine, phone_threat):
+    """Real headings on outline levels without skipped levels, row headers marked, alt text on the logo."""
+    data = engine.render_docx(phone_threat, "incident_note", today=TODAY)
+    document = open_docx(data)
+    levels = [int(p.style.name[-1]) for p in document.paragraphs if p.style.name.startswith("Heading ")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "no heading level is skipped"
+    for level in (1, 2, 3):
+        style = document.styles[f"Heading {level}"]
+        assert style.element.find(f"{W_NS}pPr/{W_NS}outlineLvl").get(f"{W_NS}val") == str(level - 1)
+    for table in document.tables:  # label/value tables: the first column holds the headers
+        look = table._tbl.tblPr.find(f"{W_NS}tblLook")
+        assert (look.get(f"{W_NS}firstColumn"), look.get(f"{W_NS}firstRow")) == ("1", "0")
+    header = document.sections[0].header._element
+    assert [pr.get("descr") for pr in header.iter("{*}docPr")] == ["Aabenraa Kommunes logo"]

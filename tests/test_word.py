@@ -298,6 +298,33 @@ def test_word_header_and_footer_divs_replace_the_page_header_and_footer():
     assert "".join(footer.itertext()) == "Side 1 af 1"
 
 
+def test_word_letterhead_table_is_a_borderless_layout_with_a_logo_column(tmp_path):
+    png(tmp_path / "logo.png", 20, 20)
+    data = build('<div class="header"><table class="letterhead"><tr><td><img class="logo" src="logo.png"></td>'
+                 '<td><p class="letterhead">Eksempel Kommune</p><p>Center for Beredskab</p></td></tr></table>'
+                 '<p class="confidential">Fortroligt</p></div>', resolve_asset=lambda name: tmp_path / name)
+    header = Document(io.BytesIO(data)).sections[0].header
+    [table] = header.tables
+    assert table.style.name == "Beredskab Brevhoved Tabel"
+    assert [p.style.name for p in table.cell(0, 1).paragraphs] == ["Beredskab Brevhoved", "Header"]
+    assert abs(table.columns[0].width - Mm(22)) < Mm(0.1)
+    xml = part_xml(data, "word/header")
+    assert xml.find(f".//{{{W}}}tblHeader") is None  # a layout table has no header row
+    look = xml.find(f".//{{{W}}}tblLook")
+    assert (look.get(f"{{{W}}}firstRow"), look.get(f"{{{W}}}firstColumn")) == ("0", "0")
+    style = next(s for s in Document(io.BytesIO(data)).styles if s.name == "Beredskab Brevhoved Tabel")
+    assert not list(style.element.iterfind(f".//{{{W}}}tblBorders/*"))
+
+
+def test_word_tab_span_jumps_to_the_next_tab_stop_without_stray_spaces():
+    data = build('<div class="footer"><p>Sag 1 <span class="tab"></span> Side <span class="page-number"></span></p></div>')
+    footer = part_xml(data, "word/footer")
+    runs = footer.findall(f".//{{{W}}}p/{{{W}}}r")
+    assert [etree.QName(child).localname for run in runs for child in run if child.tag != f"{{{W}}}rPr"] == [
+        "t", "tab", "t"]
+    assert "".join(footer.itertext()) == "Sag 1Side 1"
+
+
 def test_word_header_stays_as_in_the_reference_without_header_div():
     document = read("<p>Kun brødtekst</p>")
     assert [(p.text, p.style.name) for p in document.sections[0].header.paragraphs] == [("", "Header")]
@@ -399,8 +426,10 @@ def test_word_misplaced_elements_are_template_errors(html, message):
 
 def test_word_check_html_accepts_the_whole_subset():
     check_html(
-        '<div class="header"><img class="logo" src="a.png"><p class="letterhead">K</p><table><tr><td>x</td></tr></table></div>'
-        '<div class="footer"><p>Side <span class="page-number"></span> af <span class="page-count"></span></p></div>'
+        '<div class="header"><table class="letterhead"><tr><td><img class="logo" src="a.png"></td>'
+        '<td><p class="letterhead">K</p></td></tr></table><table><tr><td>x</td></tr></table></div>'
+        '<div class="footer"><p>S<span class="tab"></span>Side <span class="page-number"></span> af '
+        '<span class="page-count"></span></p></div>'
         '<h1>T</h1><h2>U</h2><h3>V</h3><p class="date">d</p><p class="warning"><b>w</b> <i>i</i> <u>u</u></p>'
         '<ul><li>a<ol><li>b</li></ol></li></ul><table class="fields"><tbody><tr><th>L</th><td><p>v</p><br></td></tr>'
         '</tbody></table><hr><div class="signature"><p>N</p><p>T</p></div><div class="page-break"></div>'

@@ -1,0 +1,154 @@
+"""Tests of generator.manifest and `beredskab verify`: the audit manifest round trip."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+
+import pytest
+
+from generator import __version__, manifest
+from generator.cli import cli
+from generator.errors import IntegrityError
+
+from .conftest import EXAMPLES, ROOT, TODAY
+
+CASE = str(EXAMPLES / "trussel-telefon.json")
+FOLDER = "KME-2026-031"
+NOTE = f"{FOLDER}_incident_note.docx"
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def case_folder(engine, phone_threat, tmp_path):
+    """A case folder generated from the phone-threat example."""
+    engine.generate(phone_threat, tmp_path, today=TODAY)
+    return tmp_path / FOLDER
+
+
+@pytest.fixture
+def written(case_folder) -> dict:
+    return json.loads((case_folder / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
+
+
+def test_manifest_lists_the_document_with_its_hash_template_forms_and_version(case_folder, written, phone_threat):
+    assert written["format"] == 1 and written["case_id"] == FOLDER
+    entry = written["documents"][NOTE]
+    assert entry["document"] == "incident_note"
+    assert entry["sha256"] == sha(case_folder / NOTE)
+    assert entry["size"] == (case_folder / NOTE).stat().st_size
+    assert entry["generator"] == {"name": "beredskab", "version": __version__}
+    assert entry["forms"] == {"incident": 1, "support": 1}
+    assert entry["case_sha256"] == manifest.case_hash(phone_threat)
+    assert entry["reference"] == {"sha256": sha(ROOT / "templates" / "reference.docx")}
+    assert entry["generated_at"][:4].isdigit() and "T" in entry["generated_at"]
+
+
+def test_manifest_template_hash_covers_the_extends_chain(written):
+    template = written["documents"][NOTE]["template"]
+    assert template["name"] == "incident_note.html.j2"
+    assert template["sources"] == {
+        name: sha(ROOT / "templates" / name) for name in ("_base.html.j2", "incident_note.html.j2")
+    }
+    assert template == manifest.template_record(
+        "incident_note.html.j2",
+        {name: (ROOT / "templates" / name).read_text(encoding="utf-8")
+         for name in ("_base.html.j2", "incident_note.html.j2")})
+
+
+def test_manifest_holds_no_personal_data(case_folder, phone_threat):
+    text = (case_folder / manifest.MANIFEST_NAME).read_text(encoding="utf-8")
+    for value in ("Mette Søndergaard", "Lone Kristensen", phone_threat["incident"]["location"]):
+        assert value not in text
+
+
+def test_manifest_is_private(case_folder):
+    assert stat.S_IMODE((case_folder / manifest.MANIFEST_NAME).stat().st_mode) == 0o600
+
+
+def test_manifest_case_hash_is_canonical(phone_threat):
+    original = manifest.case_hash(phone_threat)
+    reordered = {key: phone_threat[key] for key in reversed(list(phone_threat))}
+    assert manifest.case_hash(reordered) == original
+    phone_threat["incident"]["location"] += "."
+    assert manifest.case_hash(phone_threat) != original
+
+
+def test_manifest_merges_the_entries_of_earlier_runs(engine, phone_threat, case_folder, written):
+    earlier = {"document": "visit_ban", "sha256": "0" * 64}
+    written["documents"][f"{FOLDER}_visit_ban.docx"] = earlier
+    (case_folder / manifest.MANIFEST_NAME).write_text(json.dumps(written), encoding="utf-8")
+    engine.generate(phone_threat, case_folder.parent, ["incident_note"], force=True, today=TODAY)
+    merged = manifest.read(case_folder)["documents"]
+    assert sorted(merged) == [NOTE, f"{FOLDER}_visit_ban.docx"]
+    assert merged[f"{FOLDER}_visit_ban.docx"] == earlier
+    assert merged[NOTE]["sha256"] == sha(case_folder / NOTE)
+
+
+def test_manifest_is_kept_when_the_run_is_refused(engine, phone_threat, case_folder):
+    before = (case_folder / manifest.MANIFEST_NAME).read_bytes()
+    with pytest.raises(Exception, match="brug --force"):
+        engine.generate(phone_threat, case_folder.parent, today=TODAY)
+    assert (case_folder / manifest.MANIFEST_NAME).read_bytes() == before
+
+
+def test_verify_accepts_the_documents_as_generated(case_folder):
+    assert manifest.verify(case_folder) == [NOTE]
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda folder: (folder / NOTE).write_bytes((folder / NOTE).read_bytes() + b"\0"),
+         "dokumentet er ændret siden det blev dannet"),
+        (lambda folder: (folder / NOTE).unlink(), "dokumentet mangler"),
+        (lambda folder: (folder / f"{FOLDER}_extra.pdf").write_bytes(b"%PDF-"), "dokumentet står ikke i manifestet"),
+    ],
+    ids=["tampered", "missing", "unlisted"],
+)
+def test_verify_names_each_document_that_does_not_match(case_folder, damage, reason):
+    damage(case_folder)
+    with pytest.raises(IntegrityError) as info:
+        manifest.verify(case_folder)
+    assert info.value.exit_code == 2
+    name = f"{FOLDER}_extra.pdf" if "manifestet" in reason else NOTE
+    assert info.value.lines() == [f"{reason} ({name})"]
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [(None, "mappen har ingen manifest.json; dokumenterne kan ikke kontrolleres"),
+     ("{not json", "manifest.json kan ikke læses"),
+     ('{"documents": []}', "manifest.json har ikke det forventede indhold")],
+    ids=["no-manifest", "broken-json", "wrong-shape"],
+)
+def test_verify_without_a_readable_manifest_is_a_danish_error(tmp_path, content, reason):
+    if content is not None:
+        (tmp_path / manifest.MANIFEST_NAME).write_text(content, encoding="utf-8")
+    with pytest.raises(IntegrityError) as info:
+        manifest.verify(tmp_path)
+    assert info.value.lines()[0].startswith(reason)
+
+
+def test_verify_refuses_manifest_names_outside_the_folder(tmp_path):
+    (tmp_path / manifest.MANIFEST_NAME).write_text(
+        json.dumps({"documents": {"../secret.docx": {"sha256": "0"}}}), encoding="utf-8")
+    with pytest.raises(IntegrityError, match="manifestet nævner en ugyldig fil"):
+        manifest.verify(tmp_path)
+
+
+def test_cli_verify_round_trip_catches_a_tampered_document(runner, tmp_path):
+    assert runner.invoke(cli, ["generate", CASE, "--out", str(tmp_path)]).exit_code == 0
+    folder = tmp_path / FOLDER
+    result = runner.invoke(cli, ["verify", str(folder)])
+    assert result.exit_code == 0
+    assert result.output == f"Uændret: {NOTE}\nAlle 1 dokumenter er uændrede siden de blev dannet.\n"
+    document = folder / NOTE
+    document.write_bytes(document.read_bytes() + b" ")  # one byte appended: Word would still open it
+    result = runner.invoke(cli, ["verify", str(folder)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Fejl: dokumentet er ændret siden det blev dannet ({NOTE})\n"
