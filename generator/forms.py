@@ -26,7 +26,7 @@ from cerberus import SchemaError
 
 from ._validator import CaseValidator, DanishErrorHandler
 from .errors import CaseError, FormError
-from .plan import Pack, deep_merge, read_yaml
+from .plan import Pack, deep_merge, read_yaml, without_removed
 
 #: Largest case file read; a case is a few KB, so anything this big is a mistake.
 MAX_CASE_BYTES = 2_000_000
@@ -87,6 +87,7 @@ def load_forms(pack: Pack) -> Forms:
     choices = pack.settings.get("choices") or {}
     if not isinstance(choices, dict):
         raise FormError("'choices' i plan.yaml skal være en samling af valglister")
+    choices = {name: without_removed(items) if isinstance(items, dict) else items for name, items in choices.items()}
     schema: dict = {}
     versions: dict = {}
     for name in pack.form_names():
@@ -128,7 +129,7 @@ def _prepare(rules: dict, choices: dict, where: str, path: str) -> dict:
         rules["empty"] = False
     inner = rules.get("schema")
     if kind == "dict" and isinstance(inner, dict):
-        rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in inner.items()}
+        rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in without_removed(inner).items()}
     elif kind == "list" and isinstance(inner, dict) and list_name is None:
         rules["schema"] = _prepare(inner, choices, where, f"{path}[]")
     if not rules.get("required") and "default" not in rules:

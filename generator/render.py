@@ -1,9 +1,10 @@
 """Render document templates: sandboxed, autoescaped Jinja2 that emits the HTML subset.
 
 Templates come from plan packs, which other departments write: they are
-untrusted text. They run in Jinja's immutable sandbox (:class:`PackSandbox`, which
-also refuses memory bombs and stops runaway loops) with autoescaping (a value can never become markup) and ``StrictUndefined`` (a
-misspelt variable is an error, not an empty string). Loaders are composed: a
+untrusted text. They run in Jinja's immutable sandbox (:class:`PackSandbox`,
+which also refuses memory bombs and stops runaway loops) with autoescaping (a
+value can never become markup) and ``StrictUndefined`` (a misspelt variable is
+an error, not an empty string). Loaders are composed: a
 pack's template replaces the default of the same name, and the default stays
 reachable as ``default/<name>`` for ``{% extends %}``. No loader leaves its folder:
 Jinja refuses ``..``, and :class:`PackLoader` refuses symlinks pointing outside.
