@@ -151,6 +151,13 @@ def _empty_default(rules: dict) -> Any:
 
 def _schema_error_path(err: SchemaError) -> str:
     """The path of the first bad rule in Cerberus's nested schema error, e.g. incident.schema.x."""
+    parts = schema_error_parts(err)
+    hint = "ukendt regel eller forkert værdi"
+    return f"{'.'.join(parts)} ({hint})" if parts else hint
+
+
+def schema_error_parts(err: SchemaError) -> list[str]:
+    """The keys leading to the first bad rule in Cerberus's nested schema error."""
     detail: Any = err.args[0] if err.args else None
     parts: list[str] = []
     while True:
@@ -161,8 +168,7 @@ def _schema_error_path(err: SchemaError) -> str:
             detail = detail[0]
         else:
             break
-    hint = "ukendt regel eller forkert værdi"
-    return f"{'.'.join(parts)} ({hint})" if parts else hint
+    return parts
 
 
 def clean_strings(value: Any) -> Any:
