@@ -77,6 +77,10 @@ class PackLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+class _TooLarge(SecurityError):
+    """A template asked for a text, list or number too large to build."""
+
+
 class PackSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, also guarding against templates that exhaust memory."""
 
@@ -84,17 +88,17 @@ class PackSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise SecurityError("exponent too large")
+            raise _TooLarge("exponent")
         if operator_name == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_BUILT_SIZE:
-                    raise SecurityError("sequence too large")
+                    raise _TooLarge("sequence")
         return {"*": operator.mul, "**": operator.pow}[operator_name](left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         if getattr(__obj, "__name__", None) in _PADDING_METHODS and isinstance(getattr(__obj, "__self__", None), str):
             if any(isinstance(a, int) and a > MAX_BUILT_SIZE for a in (*args, *kwargs.values())):
-                raise SecurityError("string too large")
+                raise _TooLarge("padding")
         return super().call(__context, __obj, *args, **kwargs)
 
 
@@ -203,11 +207,12 @@ def translate_errors(name: str, pack: Pack) -> Iterator[None]:
         raise TemplateError(
             f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err)})", **_where(err, name)
         ) from err
+    except _TooLarge as err:
+        raise TemplateError("skabelonen forsøger at bygge en alt for stor tekst, liste eller tal",
+                            **_where(err, name)) from err
     except SecurityError as err:
-        raise TemplateError(
-            "skabelonen forsøger noget, som sandkassen ikke tillader (Pythons indre dele, at ændre data "
-            "eller at bygge alt for store tekster)", **_where(err, name)
-        ) from err
+        raise TemplateError("skabelonen forsøger at bruge Pythons indre dele eller at ændre data; "
+                            "det tillader sandkassen ikke", **_where(err, name)) from err
     except OverflowError as err:
         raise TemplateError(f"skabelonen beder om for mange gentagelser (højst {MAX_RANGE} i en range)",
                             **_where(err, name)) from err
