@@ -163,9 +163,10 @@ def schema_error_parts(err: SchemaError) -> list[str]:
     while True:
         if isinstance(detail, dict) and detail:
             key, detail = next(iter(detail.items()))
-            parts.append(str(key))
+            if not str(key).startswith("anyof definition"):  # Cerberus's own alternatives: the first fits
+                parts.append(str(key))
         elif isinstance(detail, list) and detail:
-            detail = detail[0]
+            detail = next((d for d in detail if isinstance(d, dict)), detail[0])
         else:
             break
     return parts

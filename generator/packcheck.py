@@ -56,16 +56,12 @@ class PackReport:
     templates: list[str] = field(default_factory=list)
     rendered: set[str] = field(default_factory=set)
     examples: list[Path] = field(default_factory=list)
-    untried: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One Danish line: what was checked."""
-        text = (f"Planpakken {self.folder} er i orden: {len(self.forms)} formularer, "
+        return (f"Planpakken {self.folder} er i orden: {len(self.forms)} formularer, "
                 f"{len(self.templates)} skabeloner, {len(self.rendered)} dokumenter dannet "
                 f"med {len(self.examples)} eksempelsager.")
-        if self.untried:
-            text += f" Ikke prøvet (ingen eksempelsag kræver dem): {', '.join(self.untried)}."
-        return text
 
 
 @dataclass(frozen=True)
@@ -85,9 +81,13 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, reason: str, **where: Any) -> None:
+        """Add a problem, unless one is already known at the same place (rendering finds static ones again)."""
         problem = Problem(reason, **where)
-        if problem.format() not in {p.format() for p in self.problems}:
-            self.problems.append(problem)
+        for known in self.problems:
+            if known.format() == problem.format() or (
+                    problem.line is not None and (known.file, known.line) == (problem.file, problem.line)):
+                return
+        self.problems.append(problem)
 
     def extend(self, err: BeredskabError, **where: Any) -> None:
         for problem in err.problems:
@@ -110,8 +110,7 @@ def check_pack(plan_dir: str | Path) -> PackReport:
         if forms is not None:
             engine = Engine(pack=pack, forms=forms, renderer=Renderer(pack, forms))
             _check_templates(engine, folder, found, report)
-            if not found.problems:
-                _check_documents(engine, folder, found, report)
+            _check_documents(engine, folder, found, report)
             _check_reference(pack, folder, found)
     if found.problems:
         raise PackError(found.problems)
@@ -336,31 +335,64 @@ def _examples(pack: Pack, folder: Path) -> list[Path]:
 
 
 def _check_documents(engine: Engine, folder: Path, found: _Collector, report: PackReport) -> None:
-    """Render every document each example case calls for, all the way to .docx bytes."""
+    """Render every document each example case calls for, all the way to .docx bytes.
+
+    A document no example calls for is tried with every example until one renders;
+    if none does, its first failure is reported with a hint to add an example.
+    """
     report.examples = _examples(engine.pack, folder)
     if not report.examples:
         found.add("planpakken har ingen eksempelsag (examples/*.json) at prøve dokumenterne med", file=str(folder))
         return
+    cases: list[tuple[Path, dict]] = []
+    called_for: set[str] = set()
     for example in report.examples:
         try:
             case = load_case(example, engine.forms, now=EXAMPLE_NOW)
-            documents = engine.select(case)
+            selected = engine.select(case)
         except BeredskabError as err:
             found.extend(err, file=str(example))
             continue
-        for document in documents:
-            try:
-                engine.render_docx(case, document, today=date.today())
-            except BeredskabError as err:
-                suffix = f" (dokument {document}, eksempel {example.name})"
-                for problem in err.problems:
-                    problem.reason += suffix
-                found.extend(err, file=engine.renderer.template_name(document))
-            except Exception as err:  # noqa: BLE001 - python-docx on a broken reference.docx
-                found.add(f"dokumentet {document} kunne ikke dannes ({type(err).__name__})", file=str(example))
-            else:
+        cases.append((example, case))
+        called_for.update(selected)
+        for document in selected:
+            error = _render(engine, case, document)
+            if error is None:
                 report.rendered.add(document)
-    report.untried = [d for d in engine.documents() if d not in report.rendered]
+            else:
+                _report(found, engine, document, error, f"dokument {document}, eksempel {example.name}")
+    for document in engine.documents():
+        if document in called_for or not cases:
+            continue
+        errors = [(example, _render(engine, case, document)) for example, case in cases]
+        if any(error is None for _, error in errors):
+            report.rendered.add(document)
+            continue
+        example, error = errors[0]
+        _report(found, engine, document, error, f"dokument {document}, prøvet med {example.name}, som ikke kræver det")
+
+
+def _render(engine: Engine, case: dict, document: str) -> BeredskabError | None:
+    """Render ``document`` to .docx bytes; return the error instead of raising it."""
+    try:
+        engine.render_docx(case, document, today=date.today())
+    except BeredskabError as err:
+        return err
+    except Exception as err:  # noqa: BLE001 - python-docx on a broken reference.docx
+        return PackError(f"dokumentet kunne ikke dannes ({type(err).__name__})")
+    return None
+
+
+def _report(found: _Collector, engine: Engine, document: str, err: BeredskabError, note: str) -> None:
+    """Add a rendering problem, saying which document and example it came from."""
+    for problem in err.problems:
+        problem.reason += f" ({note})"
+    name = engine.renderer.template_name(document)
+    try:
+        name = engine.renderer.env.loader.get_source(engine.renderer.env, name)[1]
+    except Exception:  # noqa: BLE001 - a missing template: its name is all there is
+        pass
+    found.extend(err, file=name)
 
 
 def _check_reference(pack: Pack, folder: Path, found: _Collector) -> None:
