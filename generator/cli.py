@@ -285,3 +285,44 @@ def verify_command(folder):
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="beredskab")
+
+
+# --- plan packs -------------------------------------------------------------------
+
+
+@cli.group("plan", cls=BeredskabGroup)
+def plan_group() -> None:
+    """Lav og kontrollér en lokal planpakke (egne formularer, skabeloner og brevhoved).
+
+    Eksempel: beredskab plan check examples/plans/jobcenter
+    """
+
+
+@plan_group.command("init")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
+@force_option
+def plan_init_command(folder, force):
+    """Skriv en startpakke i MAPPE: plan.yaml, en formular, en skabelon og en README.
+
+    Eksempel: beredskab plan init minplan
+    """
+    from .packinit import init_pack
+
+    for path in init_pack(folder, force=force):
+        click.echo(f"Skrevet: {path}")
+    click.echo(f"Ret filerne, og kontrollér pakken med: beredskab plan check {folder}")
+
+
+@plan_group.command("check")
+@click.argument("folder", metavar="MAPPE", required=False, type=click.Path(path_type=Path))
+@plan_option
+def plan_check_command(folder, plan_dir):
+    """Kontrollér hele planpakken i MAPPE (eller --plan): filer, formularer, skabeloner og dokumenter.
+
+    Eksempel: beredskab plan check examples/plans/jobcenter
+    """
+    from .packcheck import check_pack
+
+    if folder is None and plan_dir is None:
+        raise click.MissingParameter(param=click.get_current_context().command.params[0])
+    click.echo(check_pack(folder or plan_dir).summary())

@@ -26,7 +26,7 @@ from cerberus import SchemaError
 
 from ._validator import CaseValidator, DanishErrorHandler
 from .errors import CaseError, FormError
-from .plan import Pack, deep_merge, read_yaml
+from .plan import Pack, deep_merge, read_yaml, without_removed
 
 #: Largest case file read; a case is a few KB, so anything this big is a mistake.
 MAX_CASE_BYTES = 2_000_000
@@ -88,6 +88,7 @@ def load_forms(pack: Pack) -> Forms:
     choices = pack.settings.get("choices") or {}
     if not isinstance(choices, dict):
         raise FormError("'choices' i plan.yaml skal være en samling af valglister")
+    choices = {name: without_removed(items) if isinstance(items, dict) else items for name, items in choices.items()}
     schema: dict = {}
     versions: dict = {}
     for name in pack.form_names():
@@ -129,7 +130,7 @@ def _prepare(rules: dict, choices: dict, where: str, path: str) -> dict:
         rules["empty"] = False
     inner = rules.get("schema")
     if kind == "dict" and isinstance(inner, dict):
-        rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in inner.items()}
+        rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in without_removed(inner).items()}
     elif kind == "list" and isinstance(inner, dict) and list_name is None:
         rules["schema"] = _prepare(inner, choices, where, f"{path}[]")
     if not rules.get("required") and "default" not in rules:
@@ -151,18 +152,25 @@ def _empty_default(rules: dict) -> Any:
 
 def _schema_error_path(err: SchemaError) -> str:
     """The path of the first bad rule in Cerberus's nested schema error, e.g. incident.schema.x."""
+    parts = schema_error_parts(err)
+    hint = "ukendt regel eller forkert værdi"
+    return f"{'.'.join(parts)} ({hint})" if parts else hint
+
+
+def schema_error_parts(err: SchemaError) -> list[str]:
+    """The keys leading to the first bad rule in Cerberus's nested schema error."""
     detail: Any = err.args[0] if err.args else None
     parts: list[str] = []
     while True:
         if isinstance(detail, dict) and detail:
             key, detail = next(iter(detail.items()))
-            parts.append(str(key))
+            if not str(key).startswith("anyof definition"):  # Cerberus's own alternatives: the first fits
+                parts.append(str(key))
         elif isinstance(detail, list) and detail:
-            detail = detail[0]
+            detail = next((d for d in detail if isinstance(d, dict)), detail[0])
         else:
             break
-    hint = "ukendt regel eller forkert værdi"
-    return f"{'.'.join(parts)} ({hint})" if parts else hint
+    return parts
 
 
 def clean_strings(value: Any) -> Any:

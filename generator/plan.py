@@ -64,6 +64,11 @@ def deep_merge(base: Any, override: Any) -> Any:
     return override
 
 
+def without_removed(mapping: dict) -> dict:
+    """``mapping`` without the keys a pack removed by setting them to null (``~``)."""
+    return {key: value for key, value in mapping.items() if value is not None}
+
+
 def safe_relative(name: str) -> PurePosixPath | None:
     """Return ``name`` as a relative path inside a pack, or None if it could leave it."""
     if not name or "\\" in name or ":" in name:

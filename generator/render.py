@@ -1,17 +1,24 @@
 """Render document templates: sandboxed, autoescaped Jinja2 that emits the HTML subset.
 
 Templates come from plan packs, which other departments write: they are
-untrusted text. They run in a :class:`~jinja2.sandbox.SandboxedEnvironment` with
-autoescaping (a value can never become markup) and ``StrictUndefined`` (a
-misspelt variable is an error, not an empty string). Loaders are composed: a
+untrusted text. They run in Jinja's immutable sandbox (:class:`PackSandbox`,
+which also refuses memory bombs and stops runaway loops) with autoescaping (a
+value can never become markup) and ``StrictUndefined`` (a misspelt variable is
+an error, not an empty string). Loaders are composed: a
 pack's template replaces the default of the same name, and the default stays
-reachable as ``default/<name>`` for ``{% extends %}``.
+reachable as ``default/<name>`` for ``{% extends %}``. No loader leaves its folder:
+Jinja refuses ``..``, and :class:`PackLoader` refuses symlinks pointing outside.
 """
 
 from __future__ import annotations
 
+import operator
+import signal
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any, Iterable, Iterator
 
 from jinja2 import (
     ChoiceLoader,
@@ -23,7 +30,7 @@ from jinja2 import (
     UndefinedError,
     meta,
 )
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from . import dates
@@ -40,6 +47,61 @@ DEFAULT_PREFIX = "default"
 #: Suffix of document templates: ``<document>.html.j2``.
 TEMPLATE_SUFFIX = ".html.j2"
 
+#: Longest text or list a template may build with ``*`` or a padding method (``ljust`` ...).
+MAX_BUILT_SIZE = 1_000_000
+
+#: Largest exponent of ``**``; ``10 ** 10 ** 10`` would never finish.
+MAX_EXPONENT = 256
+
+#: Seconds one document may take to render; a loop that produces nothing stops here.
+MAX_RENDER_SECONDS = 20.0
+
+#: String methods that allocate as much as their width argument asks for.
+_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+class PackLoader(FileSystemLoader):
+    """A FileSystemLoader that never leaves its folder, not even through a symbolic link.
+
+    Jinja already refuses names with ``..``; a pack is untrusted, so a template
+    that is a symlink to a file outside the pack is refused as well.
+    """
+
+    def __init__(self, root: Path):
+        super().__init__(str(root), followlinks=False)
+        self.root = Path(root)
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.root.resolve()):
+            raise TemplateError("skabelonen er et symbolsk link, der peger uden for planpakken", file=filename)
+        return source, filename, uptodate
+
+
+class _TooLarge(SecurityError):
+    """A template asked for a text, list or number too large to build."""
+
+
+class PackSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, also guarding against templates that exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise _TooLarge("exponent")
+        if operator_name == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_BUILT_SIZE:
+                    raise _TooLarge("sequence")
+        return {"*": operator.mul, "**": operator.pow}[operator_name](left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        if getattr(__obj, "__name__", None) in _PADDING_METHODS and isinstance(getattr(__obj, "__self__", None), str):
+            if any(isinstance(a, int) and a > MAX_BUILT_SIZE for a in (*args, *kwargs.values())):
+                raise _TooLarge("padding")
+        return super().call(__context, __obj, *args, **kwargs)
+
 
 class Renderer:
     """Templates of one pack, compiled once and rendered many times."""
@@ -47,9 +109,9 @@ class Renderer:
     def __init__(self, pack: Pack, forms: Forms):
         self.pack = pack
         self.forms = forms
-        loaders = [FileSystemLoader(str(folder)) for folder in pack.template_dirs()]
-        loaders.append(PrefixLoader({DEFAULT_PREFIX: FileSystemLoader(str(pack.default_dir / "templates"))}))
-        self.env = SandboxedEnvironment(
+        loaders = [PackLoader(folder) for folder in pack.template_dirs()]
+        loaders.append(PrefixLoader({DEFAULT_PREFIX: PackLoader(pack.default_dir / "templates")}))
+        self.env = PackSandbox(
             loader=ChoiceLoader(loaders),
             autoescape=True,
             undefined=StrictUndefined,
@@ -66,6 +128,9 @@ class Renderer:
             yesno=yes_no,
             paragraphs=paragraphs,
         )
+        # Jinja's own width-taking filters could build huge strings; documents never centre text.
+        for name in ("center", "indent", "wordwrap", "filesizeformat", "pprint", "xmlattr", "urlize"):
+            self.env.filters.pop(name, None)
 
     def _label(self, key: Any, list_name: str) -> str:
         """``{{ incident.channel | label('channel') }}`` -> ``Telefon``."""
@@ -83,35 +148,17 @@ class Renderer:
     def render(self, document: str, context: dict) -> str:
         """Render the template of ``document``; every failure becomes a Danish TemplateError."""
         name = self.template_name(document)
-        try:
+        with translate_errors(name, self.pack):
             template = self.env.get_template(name)
             chunks: list[str] = []
             size = 0
-            for chunk in template.generate(context):
-                size += len(chunk)
-                if size > MAX_OUTPUT_CHARS:
-                    raise TemplateError("skabelonen giver et alt for stort dokument", file=name)
-                chunks.append(chunk)
+            with _time_limit():
+                for chunk in template.generate(context):
+                    size += len(chunk)
+                    if size > MAX_OUTPUT_CHARS:
+                        raise TemplateError("skabelonen giver et alt for stort dokument", file=name)
+                    chunks.append(chunk)
             return "".join(chunks)
-        except TemplateError:
-            raise
-        except TemplateNotFound as err:
-            searched = ", ".join(str(p) for p in self.pack.template_dirs())
-            raise TemplateError(f"skabelonen '{err.name}' findes ikke (søgt i: {searched})") from err
-        except TemplateSyntaxError as err:
-            raise TemplateError(
-                f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=err.filename or name, line=err.lineno
-            ) from err
-        except UndefinedError as err:
-            raise TemplateError(
-                f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err)})", file=name
-            ) from err
-        except SecurityError as err:
-            raise TemplateError("skabelonen forsøger noget, som sandkassen ikke tillader", file=name) from err
-        except RecursionError as err:
-            raise TemplateError("skabelonen kalder sig selv i det uendelige", file=name) from err
-        except Exception as err:  # noqa: BLE001 - the sandbox docs warn that any exception can occur
-            raise TemplateError(f"skabelonen kunne ikke dannes ({type(err).__name__})", file=name) from err
 
     def sources(self, document: str) -> dict[str, str]:
         """The source text of ``document``'s template and every template it extends, includes or
@@ -122,17 +169,89 @@ class Renderer:
             name = pending.pop()
             if name in found:
                 continue
-            try:
+            with translate_errors(name, self.pack):
                 source, _, _ = self.env.loader.get_source(self.env, name)
                 referenced = meta.find_referenced_templates(self.env.parse(source))
-            except TemplateNotFound as err:
-                raise TemplateError(f"skabelonen '{err.name}' findes ikke") from err
-            except TemplateSyntaxError as err:
-                raise TemplateError(f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=name,
-                                    line=err.lineno) from err
             found[name] = source
             pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
         return found
+
+    def compile(self, name: str) -> None:
+        """Load and compile template ``name`` (and what it extends); raise a Danish TemplateError."""
+        with translate_errors(name, self.pack):
+            self.env.get_template(name)
+
+
+class _RenderTimeout(Exception):
+    """Raised by the alarm signal when a template runs longer than MAX_RENDER_SECONDS."""
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """Stop a runaway template after MAX_RENDER_SECONDS (main thread on POSIX only)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, MAX_RENDER_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def translate_errors(name: str, pack: Pack) -> Iterator[None]:
+    """Turn every failure of loading or rendering template ``name`` into one Danish TemplateError."""
+    try:
+        yield
+    except TemplateError:
+        raise
+    except TemplateNotFound as err:
+        searched = ", ".join(str(p) for p in pack.template_dirs())
+        raise TemplateError(f"skabelonen '{err.name}' findes ikke (søgt i: {searched})",
+                            **_where(err, name)) from err
+    except TemplateSyntaxError as err:
+        raise TemplateError(
+            f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=err.filename or name, line=err.lineno
+        ) from err
+    except UndefinedError as err:
+        raise TemplateError(
+            f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err)})", **_where(err, name)
+        ) from err
+    except _TooLarge as err:
+        raise TemplateError("skabelonen forsøger at bygge en alt for stor tekst, liste eller tal",
+                            **_where(err, name)) from err
+    except SecurityError as err:
+        raise TemplateError("skabelonen forsøger at bruge Pythons indre dele eller at ændre data; "
+                            "det tillader sandkassen ikke", **_where(err, name)) from err
+    except OverflowError as err:
+        raise TemplateError(f"skabelonen beder om for mange gentagelser (højst {MAX_RANGE} i en range)",
+                            **_where(err, name)) from err
+    except RecursionError as err:
+        raise TemplateError("skabelonen kalder sig selv i det uendelige", file=name) from err
+    except _RenderTimeout as err:
+        raise TemplateError(f"skabelonen tager for lang tid at danne (over {MAX_RENDER_SECONDS:g} sekunder)",
+                            **_where(err, name)) from err
+    except Exception as err:  # noqa: BLE001 - the sandbox docs warn that any exception can occur
+        raise TemplateError(f"skabelonen kunne ikke dannes ({type(err).__name__})", **_where(err, name)) from err
+
+
+def _where(err: BaseException, name: str) -> dict:
+    """File and line of the innermost template frame in ``err``'s traceback (Jinja rewrites them)."""
+    where: dict = {"file": name}
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIX) or filename.endswith(".j2"):
+            where = {"file": filename, "line": tb.tb_lineno}
+        tb = tb.tb_next
+    return where
 
 
 def yes_no(value: Any) -> str:

@@ -75,3 +75,22 @@ def pytest_runtest_setup(item):
         if os.environ.get(REQUIRE_LIBREOFFICE_ENV):
             pytest.fail(f"LibreOffice (soffice) is required ({REQUIRE_LIBREOFFICE_ENV} is set) but missing")
         pytest.skip("LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture
+def make_pack(tmp_path):
+    """Write a plan pack from {relative path: text or bytes} and return its folder."""
+
+    def make(files: dict[str, str | bytes], name: str = "pack") -> Path:
+        folder = tmp_path / name
+        for relative, content in files.items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        folder.mkdir(exist_ok=True)
+        return folder
+
+    return make

@@ -10,7 +10,7 @@ import pytest
 
 from generator.errors import TemplateError
 
-from .conftest import TODAY
+from .conftest import ROOT, TODAY
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -155,7 +155,8 @@ def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat
     with pytest.raises(TemplateError) as info:
         engine.render_html(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [
-        "skabelonen bruger en variabel eller et felt, der ikke findes (location) (incident_note.html.j2)"
+        "skabelonen bruger en variabel eller et felt, der ikke findes (location) "
+        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 11)"
     ]
 
 

@@ -1,0 +1,415 @@
+"""Check a plan pack before it meets a real case: its files, forms, templates and documents.
+
+A department edits its pack without Python, so ``beredskab plan check`` must
+find every mistake it can, all at once, each as one Danish line with file and
+line. The checks, in order (a stage whose input is broken is skipped):
+
+1. files: no symbolic link points out of the pack; every YAML file parses;
+2. forms: each form, merged over the default, is a valid Cerberus schema;
+3. templates: each compiles; what they extend or include exists and is named
+   literally; every variable, case field (``incident.x``), plan.yaml setting
+   (``plan.x``) and choice list (``label('x')``, ``choices.x``) they use exists;
+4. documents: every document that an example case (the pack's ``examples/*.json``,
+   else the defaults') calls for renders, passes the HTML subset check and
+   becomes a .docx; the pack's reference.docx has every style the writer uses.
+
+Static checks see branches the example never takes; rendering sees what only
+data shows. Both are needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from cerberus import SchemaError
+from jinja2 import TemplateSyntaxError, nodes
+
+from .engine import REFERENCE_NAME, Engine
+from .errors import BeredskabError, PackError, Problem
+from .forms import Forms, load_case, load_forms, schema_error_parts
+from .plan import Pack, load_pack, read_yaml
+from .render import DEFAULT_PREFIX, Renderer, translate_errors
+
+#: "Now" for validating example cases: examples may be dated ahead, and the check is about the pack.
+EXAMPLE_NOW = datetime(2999, 12, 31, 12, 0)
+
+#: Methods a template may call on a mapping (``choices.x.items()``): not missing fields.
+_MAPPING_METHODS = frozenset({"items", "keys", "values", "get"})
+
+#: The folders of a pack that beredskab reads.
+_PACK_FOLDERS = ("forms", "templates", "examples")
+
+#: Filters that take the name of a choice list as their first argument.
+_CHOICE_FILTERS = frozenset({"label", "labels"})
+
+
+@dataclass
+class PackReport:
+    """What a successful check covered, for the summary line."""
+
+    folder: Path
+    forms: list[str] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)
+    rendered: set[str] = field(default_factory=set)
+    examples: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One Danish line: what was checked."""
+        return (f"Planpakken {self.folder} er i orden: {len(self.forms)} formularer, "
+                f"{len(self.templates)} skabeloner, {len(self.rendered)} dokumenter dannet "
+                f"med {len(self.examples)} eksempelsager.")
+
+
+@dataclass(frozen=True)
+class _OneForm(Pack):
+    """The pack seen through one form, so each form is checked on its own."""
+
+    only: str = ""
+
+    def form_names(self) -> list[str]:
+        return [self.only]
+
+
+class _Collector:
+    """Problems found so far, each once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, reason: str, **where: Any) -> None:
+        """Add a problem, unless one is already known at the same place (rendering finds static ones again)."""
+        problem = Problem(reason, **where)
+        for known in self.problems:
+            if known.format() == problem.format() or (
+                    problem.line is not None and (known.file, known.line) == (problem.file, problem.line)):
+                return
+        self.problems.append(problem)
+
+    def extend(self, err: BeredskabError, **where: Any) -> None:
+        for problem in err.problems:
+            for key, value in where.items():
+                if getattr(problem, key) is None:
+                    setattr(problem, key, value)
+            self.add(problem.reason, path=problem.path, label=problem.label, file=problem.file,
+                     line=problem.line, column=problem.column)
+
+
+def check_pack(plan_dir: str | Path) -> PackReport:
+    """Check the pack in ``plan_dir``; raise PackError with every problem, else return a report."""
+    folder = Path(plan_dir)
+    pack = load_pack(folder)
+    report = PackReport(folder=folder)
+    found = _Collector()
+    _check_files(folder, found)
+    if not found.problems:
+        forms = _check_forms(pack, folder, found, report)
+        if forms is not None:
+            engine = Engine(pack=pack, forms=forms, renderer=Renderer(pack, forms))
+            _check_templates(engine, folder, found, report)
+            _check_documents(engine, folder, found, report)
+            _check_reference(pack, folder, found)
+    if found.problems:
+        raise PackError(found.problems)
+    return report
+
+
+# -- 1. files ------------------------------------------------------------------------
+
+
+def _check_files(folder: Path, found: _Collector) -> None:
+    """No symlink leaves the pack; plan.yaml and every form file is valid YAML."""
+    root = folder.resolve()
+    parts = [folder / "plan.yaml", *(p for sub in _PACK_FOLDERS for p in sorted((folder / sub).rglob("*")))]
+    for path in parts:
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            found.add("et symbolsk link peger uden for planpakken; læg filen ind i pakken i stedet", file=str(path))
+    for path in [folder / "plan.yaml", *sorted((folder / "forms").glob("*.yaml"))]:
+        if path.is_file() and not path.is_symlink():
+            try:
+                read_yaml(path)
+            except PackError as err:
+                found.extend(err)
+    if found.problems:
+        return
+    try:
+        load_pack(folder).settings  # noqa: B018 - plan.yaml must be a mapping
+    except PackError as err:
+        found.extend(err)
+
+
+# -- 2. forms ------------------------------------------------------------------------
+
+
+def _check_forms(pack: Pack, folder: Path, found: _Collector, report: PackReport) -> Forms | None:
+    """Each form on its own (so all broken ones are named), then all together."""
+    before = len(found.problems)
+    for name in pack.form_names():
+        try:
+            load_forms(_OneForm(pack.dirs, only=name))
+        except BeredskabError as err:
+            own = folder / "forms" / f"{name}.yaml"
+            where = own if own.is_file() else pack.default_dir / "forms" / f"{name}.yaml"
+            keys = _error_keys(err)
+            line = _yaml_line(where, keys) if keys else None
+            found.extend(err, file=str(where), line=line)
+        else:
+            report.forms.append(name)
+    if len(found.problems) > before:
+        return None
+    try:
+        return load_forms(pack)
+    except BeredskabError as err:
+        found.extend(err)
+        return None
+
+
+def _error_keys(err: BeredskabError) -> list[str]:
+    """The YAML keys leading to what a FormError is about."""
+    if isinstance(err.__cause__, SchemaError):
+        return schema_error_parts(err.__cause__)
+    path = next((p.path for p in err.problems if p.path), None)
+    if not path:
+        return []
+    keys: list[str] = []
+    for part in path.replace("[]", ".[]").split("."):
+        if part == "[]":
+            keys.append("schema")
+        else:
+            keys.extend(["schema", part] if keys else [part])
+    return [*keys, "meta", "choices"] if "valglisten" in err.problems[0].reason else keys
+
+
+def _yaml_line(path: Path, keys: list[str]) -> int | None:
+    """The line of the deepest of ``keys`` found in the YAML file (1-based)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError):
+        return None
+    line = None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        if match is None:
+            break
+        line, node = match[0].start_mark.line + 1, match[1]
+    return line
+
+
+# -- 3. templates --------------------------------------------------------------------
+
+
+def _check_templates(engine: Engine, folder: Path, found: _Collector, report: PackReport) -> None:
+    """Compile the pack's templates; check names, variables, fields and choices in every reachable one."""
+    env = engine.renderer.env
+    own = folder / "templates"
+    for path in sorted(own.rglob("*.j2")) if own.is_dir() else []:
+        name = path.relative_to(own).as_posix()
+        report.templates.append(name)
+        try:
+            with translate_errors(name, engine.pack):
+                env.compile(path.read_text(encoding="utf-8"), name, str(path))
+        except BeredskabError as err:
+            found.extend(err, file=str(path))
+    context = set(engine.context({"incident": {"case_id": ""}}, next(iter(engine.documents())), date.today()))
+    known = context | set(env.globals)
+    queue = [engine.renderer.template_name(doc) for doc in engine.documents()]
+    seen: set[str] = set()
+    while queue:
+        name = queue.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+            tree = env.parse(source, name, filename)
+        except BeredskabError as err:
+            found.extend(err)
+            continue
+        except TemplateSyntaxError:
+            continue  # reported above for the pack's own files; the defaults compile
+        except Exception:  # noqa: BLE001 - TemplateNotFound for a document: rendering names it
+            found.add(f"skabelonen '{name}' til et dokument i plan.yaml findes ikke", file=str(folder / "plan.yaml"))
+            continue
+        queue.extend(_referenced(tree, filename, env, found))
+        _check_names(tree, filename, known, engine, found)
+
+
+def _referenced(tree: nodes.Template, filename: str, env, found: _Collector) -> Iterator[str]:
+    """The templates ``tree`` extends, includes or imports; a name built from data is a problem."""
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        target = node.template
+        names = [target.value] if isinstance(target, nodes.Const) else (
+            [item.value for item in target.items if isinstance(item, nodes.Const)]
+            if isinstance(target, (nodes.List, nodes.Tuple)) else None)
+        if not names or not all(isinstance(n, str) for n in names):
+            found.add("skabelonens navn skal skrives direkte i {% extends %}/{% include %}, ikke beregnes",
+                      file=filename, line=node.lineno)
+            continue
+        for name in names:
+            try:
+                env.loader.get_source(env, name)
+            except BeredskabError as err:
+                found.extend(err, line=node.lineno)
+            except Exception:  # noqa: BLE001 - TemplateNotFound, refused names
+                hint = f" (standardskabelonerne hedder '{DEFAULT_PREFIX}/<navn>')" if "/" not in name else ""
+                found.add(f"skabelonen '{name}' findes ikke i planpakken eller standardplanen{hint}",
+                          file=filename, line=node.lineno)
+            else:
+                yield name
+
+
+def _check_names(tree: nodes.Template, filename: str, known: set[str], engine: Engine, found: _Collector) -> None:
+    """Variables, case fields, plan settings and choice lists used in ``tree`` exist."""
+    from jinja2 import meta
+
+    for name in sorted(meta.find_undeclared_variables(tree) - known):
+        line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), None)
+        found.add(f"skabelonen bruger variablen '{name}', som ikke findes", file=filename, line=line)
+    choices = engine.forms.choices
+    for node in tree.find_all(nodes.Filter):
+        if node.name in _CHOICE_FILTERS and node.args and isinstance(node.args[0], nodes.Const):
+            if node.args[0].value not in choices:
+                found.add(f"valglisten '{node.args[0].value}' i {node.name}(...) findes ikke i plan.yaml",
+                          file=filename, line=node.lineno)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        chain = _chain(node)
+        if chain is None:
+            continue
+        reason = _missing(chain, engine)
+        if reason:
+            found.add(reason, file=filename, line=node.lineno)
+
+
+def _chain(node: nodes.Node) -> list[str] | None:
+    """``incident.police.reported`` as ['incident', 'police', 'reported']; None if not a plain chain."""
+    parts: list[str] = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+        else:
+            return None
+        node = node.node
+    if not isinstance(node, nodes.Name) or node.ctx != "load":
+        return None
+    return [node.name, *reversed(parts)]
+
+
+def _missing(chain: list[str], engine: Engine) -> str | None:
+    """Why ``chain`` names nothing, or None if it exists (or cannot be known statically)."""
+    root, *attrs = chain
+    if root in engine.forms.sections:
+        rules = engine.forms.schema[root]
+        for depth, attr in enumerate(attrs):
+            children = rules.get("schema") if rules.get("type") == "dict" else None
+            if not isinstance(children, dict) or attr in _MAPPING_METHODS:
+                return None
+            if attr not in children:
+                return f"feltet '{'.'.join(chain[:depth + 2])}' findes ikke i formularen '{root}'"
+            rules = children[attr]
+        return None
+    if root in ("plan", "choices"):
+        value: Any = engine.settings if root == "plan" else engine.forms.choices
+        for depth, attr in enumerate(attrs):
+            if not isinstance(value, dict) or attr in _MAPPING_METHODS:
+                return None
+            if attr not in value:
+                where = "plan.yaml" if root == "plan" else "valglisterne i plan.yaml"
+                return f"'{'.'.join(chain[:depth + 2])}' findes ikke i {where}"
+            value = value[attr]
+    return None
+
+
+# -- 4. documents --------------------------------------------------------------------
+
+
+def _examples(pack: Pack, folder: Path) -> list[Path]:
+    own = sorted((folder / "examples").glob("*.json"))
+    return own or sorted((pack.default_dir / "examples").glob("*.json"))
+
+
+def _check_documents(engine: Engine, folder: Path, found: _Collector, report: PackReport) -> None:
+    """Render every document each example case calls for, all the way to .docx bytes.
+
+    A document no example calls for is tried with every example until one renders;
+    if none does, its first failure is reported with a hint to add an example.
+    """
+    report.examples = _examples(engine.pack, folder)
+    if not report.examples:
+        found.add("planpakken har ingen eksempelsag (examples/*.json) at prøve dokumenterne med", file=str(folder))
+        return
+    cases: list[tuple[Path, dict]] = []
+    called_for: set[str] = set()
+    for example in report.examples:
+        try:
+            case = load_case(example, engine.forms, now=EXAMPLE_NOW)
+            selected = engine.select(case)
+        except BeredskabError as err:
+            found.extend(err, file=str(example))
+            continue
+        cases.append((example, case))
+        called_for.update(selected)
+        for document in selected:
+            error = _render(engine, case, document)
+            if error is None:
+                report.rendered.add(document)
+            else:
+                _report(found, engine, document, error, f"dokument {document}, eksempel {example.name}")
+    for document in engine.documents():
+        if document in called_for or not cases:
+            continue
+        errors = [(example, _render(engine, case, document)) for example, case in cases]
+        if any(error is None for _, error in errors):
+            report.rendered.add(document)
+            continue
+        example, error = errors[0]
+        _report(found, engine, document, error, f"dokument {document}, prøvet med {example.name}, som ikke kræver det")
+
+
+def _render(engine: Engine, case: dict, document: str) -> BeredskabError | None:
+    """Render ``document`` to .docx bytes; return the error instead of raising it."""
+    try:
+        engine.render_docx(case, document, today=date.today())
+    except BeredskabError as err:
+        return err
+    except Exception as err:  # noqa: BLE001 - python-docx on a broken reference.docx
+        return PackError(f"dokumentet kunne ikke dannes ({type(err).__name__})")
+    return None
+
+
+def _report(found: _Collector, engine: Engine, document: str, err: BeredskabError, note: str) -> None:
+    """Add a rendering problem, saying which document and example it came from."""
+    for problem in err.problems:
+        problem.reason += f" ({note})"
+    name = engine.renderer.template_name(document)
+    try:
+        name = engine.renderer.env.loader.get_source(engine.renderer.env, name)[1]
+    except Exception:  # noqa: BLE001 - a missing template: its name is all there is
+        pass
+    found.extend(err, file=name)
+
+
+def _check_reference(pack: Pack, folder: Path, found: _Collector) -> None:
+    """The pack's own reference.docx holds every style the Word writer uses."""
+    path = folder / "templates" / REFERENCE_NAME
+    if not path.is_file():
+        return
+    from docx import Document
+
+    from .word import STYLE_MAP
+
+    try:
+        names = {style.name for style in Document(str(path)).styles}
+    except Exception:  # noqa: BLE001 - not a Word file at all
+        found.add("kan ikke åbnes som et Word-dokument (.docx)", file=str(path))
+        return
+    missing = sorted(set(STYLE_MAP.values()) - names)
+    if missing:
+        found.add(f"mangler typografierne {', '.join(repr(m) for m in missing)} (omdøb dem ikke i Word)",
+                  file=str(path))

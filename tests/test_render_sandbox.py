@@ -1,0 +1,89 @@
+"""Hostile templates: a pack cannot reach the file system, Python internals or exhaust the machine."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import render
+from generator.engine import Engine
+from generator.errors import TemplateError
+
+from .conftest import DATA, TODAY
+
+HOSTILE = DATA / "hostile-pack"
+INTERNALS = "skabelonen forsøger at bruge Pythons indre dele eller at ændre data; det tillader sandkassen ikke"
+TOO_LARGE = "skabelonen forsøger at bygge en alt for stor tekst, liste eller tal"
+NOT_FOUND = "skabelonen '{}' findes ikke"
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    return Engine.load(HOSTILE)
+
+
+@pytest.mark.parametrize("document, reason", [
+    ("class_escape", INTERNALS),
+    ("globals_escape", INTERNALS),
+    ("lipsum_globals", INTERNALS),
+    ("attr_filter", INTERNALS),
+    ("format_escape", INTERNALS),
+    ("mutate_case", INTERNALS),
+    ("huge_range", "skabelonen beder om for mange gentagelser (højst 100000 i en range)"),
+    ("huge_string", TOO_LARGE),
+    ("huge_power", TOO_LARGE),
+    ("huge_padding", TOO_LARGE),
+    ("include_absolute", NOT_FOUND.format("/etc/passwd")),
+    ("include_parent", NOT_FOUND.format("../../../../../../etc/passwd")),
+    ("extends_default_parent", NOT_FOUND.format("default/../plan.yaml")),
+    ("include_plan_yaml", NOT_FOUND.format("../plan.yaml")),
+], ids=lambda v: v if v.isidentifier() else "")
+def test_render_refuses_hostile_template_with_a_danish_line(hostile, phone_threat, document, reason):
+    with pytest.raises(TemplateError) as info:
+        hostile.render_html(phone_threat, document, today=TODAY)
+    [line] = info.value.lines()
+    assert line.startswith(reason)
+    assert line.endswith(f"({HOSTILE / 'templates' / document}.html.j2, linje 1)")
+    assert "root:" not in line and "Traceback" not in line
+
+
+def test_render_stops_a_template_that_extends_itself(hostile, phone_threat):
+    with pytest.raises(TemplateError, match="kalder sig selv i det uendelige"):
+        hostile.render_html(phone_threat, "extends_itself", today=TODAY)
+
+
+def test_render_stops_a_runaway_loop_that_prints_nothing(make_pack, phone_threat, monkeypatch):
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.2)
+    pack = make_pack({"templates/incident_note.html.j2":
+                      "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"})
+    with pytest.raises(TemplateError, match="tager for lang tid at danne"):
+        Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY)
+
+
+def test_render_refuses_a_template_symlinked_out_of_the_pack(make_pack, phone_threat, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hemmelig-adgangskode", encoding="utf-8")
+    pack = make_pack({"plan.yaml": "unit: X\n"})
+    (pack / "templates").mkdir()
+    (pack / "templates" / "incident_note.html.j2").symlink_to(secret)
+    with pytest.raises(TemplateError) as info:
+        Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY)
+    assert info.value.lines() == [
+        f"skabelonen er et symbolsk link, der peger uden for planpakken ({pack / 'templates' / 'incident_note.html.j2'})"
+    ]
+    assert "hemmelig" not in str(info.value)
+
+
+def test_render_refuses_an_include_through_a_symlinked_folder(make_pack, phone_threat, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.html.j2").write_text("hemmelig", encoding="utf-8")
+    pack = make_pack({"templates/incident_note.html.j2": "{% include 'evil/secret.html.j2' %}\n"})
+    (pack / "templates" / "evil").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(TemplateError, match="symbolsk link, der peger uden for planpakken"):
+        Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY)
+
+
+def test_render_allows_a_symlink_inside_the_pack(make_pack, phone_threat):
+    pack = make_pack({"templates/note.html.j2": "<p>Sag {{ incident.case_id }}</p>\n"})
+    (pack / "templates" / "incident_note.html.j2").symlink_to(pack / "templates" / "note.html.j2")
+    assert Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY) == "<p>Sag KME-2026-031</p>"
