@@ -67,6 +67,7 @@ class Engine:
             "plan": self.settings,
             "choices": self.forms.choices,
             "today": today,
+            "rules": rules.evaluate(case, self.settings, today),
             "doc": {
                 "name": document,
                 "title": meta.get("title", document),
@@ -74,6 +75,10 @@ class Engine:
                 "date": today,
             },
         }
+
+    def evaluate(self, case: dict, today: date | None = None) -> rules.Evaluation:
+        """The plan's rules applied to ``case``: documents, deadlines, checklist (``beredskab check``)."""
+        return rules.evaluate(case, self.settings, today or date.today())
 
     def render_html(self, case: dict, document: str, today: date | None = None) -> str:
         """The HTML subset of one document (before it becomes Word)."""
