@@ -154,7 +154,7 @@ def victim_compensation_police_report(f: _Facts) -> _Spec | None:
     if f.reported or deadline is None:
         return None
     return _Spec(due=deadline.due, done=None,
-                 note="Hændelsen er ikke politianmeldt. Medarbejderen kan selv anmelde den.")
+                 note="Medarbejderen kan også selv anmelde hændelsen til politiet.")
 
 
 def safetynet_registration(f: _Facts) -> _Spec:
@@ -183,12 +183,11 @@ def ban_hearing(f: _Facts) -> _Spec | None:
     if not f.ban:
         return None
     done = hearing_done(f.ban)
-    hearing = f.ban.get("hearing") or {}
     warning = None
     if not done:
         warning = (f.settings.get("texts") or {}).get("ban_not_ready") or "MÅ IKKE SENDES"
     return _Spec(due=f.ban["valid_from"], due_text="Før afgørelsen sendes", done=done,
-                 done_at=hearing.get("deadline") or hearing.get("sent_at"), warning=warning)
+                 warning=warning)
 
 
 def ban_director_signature(f: _Facts) -> _Spec | None:

@@ -126,6 +126,23 @@ force_option = click.option("--force", is_flag=True, help="Overskriv dokumenter,
 case_argument = click.argument("case_file", metavar="SAG.json", type=click.Path(path_type=Path))
 
 
+def _parse_today(ctx, param, value):
+    from .dates import DateParseError, parse_date
+
+    if value is None:
+        return date.today()
+    try:
+        return parse_date(value)
+    except DateParseError as err:
+        raise click.BadParameter(str(err), ctx=ctx, param=param) from err
+
+
+today_option = click.option(
+    "--today", callback=_parse_today, metavar="DATO", default=None,
+    help="Dagen, frister og overskredne opgaver regnes ud fra (standard: i dag), fx 2026-11-26.",
+)
+
+
 def _engine(plan_dir):
     from .engine import Engine  # loaded per command, so `--help` stays fast
 
@@ -179,15 +196,35 @@ def validate_command(case_file, plan_dir):
 @out_option
 @force_option
 @plan_option
-def generate_command(case_file, documents, out_dir, force, plan_dir):
+@today_option
+def generate_command(case_file, documents, out_dir, force, plan_dir, today):
     """Dan sagens Word-dokumenter.
 
     Eksempel: beredskab generate examples/trussel-telefon.json --out output
     """
     engine = _engine(plan_dir)
     case = engine.load_case(case_file)
-    for path in engine.generate(case, out_dir, documents, force=force, today=date.today()):
+    for path in engine.generate(case, out_dir, documents, force=force, today=today):
         click.echo(f"Skrevet: {path}")
+
+
+@cli.command("check")
+@case_argument
+@plan_option
+@today_option
+def check_command(case_file, plan_dir, today):
+    """Vis handleplanen: planens opgaver i sagen, hvem, hvornår, og hvad der er overskredet.
+
+    Overskredne opgaver er markeret med [!]; kommandoen slutter alligevel med kode 0.
+
+    Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
+    """
+    from .rules import check_lines
+
+    engine = _engine(plan_dir)
+    case = engine.load_case(case_file)
+    for line in check_lines(engine.evaluate(case, today), case["incident"]["case_id"]):
+        click.echo(line)
 
 
 def main() -> None:
