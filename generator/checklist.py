@@ -26,6 +26,9 @@ AT_ONCE = "Straks"
 SOON = "Hurtigst muligt"
 ONGOING = "Løbende"
 
+#: Warning while a ban's hearing is unfinished, when plan.yaml has no ``texts.ban_not_ready``.
+BAN_NOT_READY = "MÅ IKKE SENDES: Borgeren er ikke partshørt færdigt."
+
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -185,7 +188,7 @@ def ban_hearing(f: _Facts) -> _Spec | None:
     done = hearing_done(f.ban)
     warning = None
     if not done:
-        warning = (f.settings.get("texts") or {}).get("ban_not_ready") or "MÅ IKKE SENDES"
+        warning = (f.settings.get("texts") or {}).get("ban_not_ready") or BAN_NOT_READY
     return _Spec(due=f.ban["valid_from"], due_text="Før afgørelsen sendes", done=done,
                  warning=warning)
 

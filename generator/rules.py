@@ -22,9 +22,6 @@ DEADLINE_SETTINGS = ("safetynet_days", "work_accident_days", "ban_max_months", "
 #: Perpetrators outside the workplace when plan.yaml has no ``safetynet.outside_perpetrators``.
 DEFAULT_OUTSIDE = ("citizen", "other", "unknown")
 
-#: Danish warning when a ban's hearing is not finished (plan.yaml texts.ban_not_ready overrides it).
-BAN_NOT_READY = "MÅ IKKE SENDES: Borgeren er ikke partshørt færdigt."
-
 
 @dataclass(frozen=True)
 class Deadline:
