@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from cerberus import Validator, errors as cerr
 
-from .dates import DateParseError, as_date, parse_date, parse_datetime
+from .dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_datetime
 from .errors import Problem
 
 #: Danish names of the Cerberus types the forms use, for "skal være ..." messages.
@@ -61,6 +61,8 @@ class CaseValidator(Validator):
         # ``now`` is passed on to child validators by Cerberus (it keeps unknown kwargs).
         super().__init__(*args, **kwargs)
         self.now = kwargs.get("now") or datetime.now()
+        # plan.yaml ``deadlines``, for rules whose limit a pack sets (max_months_after).
+        self.deadlines = kwargs.get("deadlines") or {}
 
     # --- coercers: referenced as ``coerce: date`` / ``coerce: datetime`` -------------
 
@@ -132,6 +134,27 @@ class CaseValidator(Validator):
             before = as_date(value) < as_date(other)
         if before:
             self._error(field, f"ligger før '{self._label_of_path(other_path)}'")
+
+    def _validate_max_months_after(self, limit, field, value):
+        """The date is at most N months after another field's, that day counting as the first.
+
+        N is ``months`` or, by name, ``setting`` in plan.yaml ``deadlines``.
+
+        The rule's arguments are validated against this schema:
+        {'type': 'dict', 'schema': {'field': {'type': 'string', 'required': True},
+         'setting': {'type': 'string'}, 'months': {'type': 'integer', 'min': 1}}}
+        """
+        start = self.lookup(limit["field"])
+        if not isinstance(value, date) or not isinstance(start, date):
+            return
+        months = limit.get("months", self.deadlines.get(limit.get("setting")))
+        if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+            self._error(field, f"grænsen deadlines.{limit.get('setting')} mangler i plan.yaml eller er ikke et helt tal")
+            return
+        last = last_day_of_months(as_date(start), months)
+        if as_date(value) > last:
+            self._error(field, f"må højst ligge {months} måneder efter '{self._label_of_path(limit['field'])}'"
+                               f" (senest {long_date(last)})")
 
     def _label_of_path(self, path: str) -> str:
         if path.startswith("^"):

@@ -131,6 +131,23 @@ set_option = click.option(
 form_argument = click.argument("form", metavar="FORMULAR")
 
 
+def _parse_today(ctx, param, value):
+    from .dates import DateParseError, parse_date
+
+    if value is None:
+        return date.today()
+    try:
+        return parse_date(value)
+    except DateParseError as err:
+        raise click.BadParameter(str(err), ctx=ctx, param=param) from err
+
+
+today_option = click.option(
+    "--today", callback=_parse_today, metavar="DATO", default=None,
+    help="Dagen, frister og overskredne opgaver regnes ud fra (standard: i dag), fx 2026-11-26.",
+)
+
+
 def _engine(plan_dir):
     from .engine import Engine  # loaded per command, so `--help` stays fast
 
@@ -188,14 +205,15 @@ def validate_command(case_file, assignments, plan_dir):
 @plan_option
 @click.option("--pdf", is_flag=True,
               help="Dan også en arkivbestandig PDF/A-kopi af hvert dokument (kræver LibreOffice).")
-def generate_command(case_file, documents, out_dir, force, assignments, plan_dir, pdf):
+@today_option
+def generate_command(case_file, documents, out_dir, force, assignments, plan_dir, pdf, today):
     """Dan sagens Word-dokumenter og manifest.json med deres kontrolsummer.
 
     Eksempel: beredskab generate examples/trussel-telefon.json --out output
     """
     engine = _engine(plan_dir)
     case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
-    for path in engine.generate(case, out_dir, documents, force=force, today=date.today(), pdf=pdf):
+    for path in engine.generate(case, out_dir, documents, force=force, today=today, pdf=pdf):
         click.echo(f"Skrevet: {path}")
 
 
@@ -280,6 +298,26 @@ def verify_command(folder):
     for name in names:
         click.echo(f"Uændret: {name}")
     click.echo(f"Alle {len(names)} dokumenter er uændrede siden de blev dannet.")
+
+
+@cli.command("check")
+@case_argument
+@set_option
+@plan_option
+@today_option
+def check_command(case_file, assignments, plan_dir, today):
+    """Vis handleplanen: planens opgaver i sagen, hvem, hvornår, og hvad der er overskredet.
+
+    Overskredne opgaver er markeret med [!]; kommandoen slutter alligevel med kode 0.
+
+    Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
+    """
+    from .rules import check_lines
+
+    engine = _engine(plan_dir)
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    for line in check_lines(engine.evaluate(case, today), case["incident"]["case_id"]):
+        click.echo(line)
 
 
 def main() -> None:

@@ -9,10 +9,11 @@ Documents show ``24. november 2026 kl. 10.30`` (Babel's CLDR data for Danish).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
+from dateutil.relativedelta import relativedelta
 
 #: The municipality's time zone; times with an offset are converted to it.
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
@@ -102,3 +103,33 @@ def short_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{as_date(value):%d.%m.%Y}"
+
+
+def add_days(value: date | datetime, days: int) -> date:
+    """The calendar day ``days`` after the day of ``value`` (a time of day is dropped)."""
+    return as_date(value) + timedelta(days=days)
+
+
+def add_hours(value: datetime, hours: int) -> datetime:
+    """The moment ``hours`` after ``value``."""
+    return value + timedelta(hours=hours)
+
+
+def add_months(value: date, months: int) -> date:
+    """The same day ``months`` later; a day the month lacks becomes its last day (31 Jan + 1 = 28 Feb)."""
+    return as_date(value) + relativedelta(months=months)
+
+
+def last_day_of_months(start: date, months: int) -> date:
+    """The last day of a period of ``months`` months that begins on (and includes) ``start``.
+
+    The period lapses when the same day-of-month comes round ``months`` later, so
+    1 December 2026 + 12 months runs to 30 November 2027. When that day does not
+    exist (31 January + 1 month) the period lapses on the 1st of the next month
+    and its last day is the end of the shorter month (28 February).
+    """
+    start = as_date(start)
+    same_day = add_months(start, months)
+    if same_day.day < start.day:  # clamped to the month's end: the whole short month is inside
+        return same_day
+    return same_day - timedelta(days=1)

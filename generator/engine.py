@@ -20,6 +20,9 @@ from .pdf import convert as convert_pdf
 from .plan import Pack, load_pack
 from .render import Renderer
 
+#: Names a template sees besides the case sections (see Engine.context).
+CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc")
+
 #: The reference document (styles, letterhead) every document is built on.
 REFERENCE_NAME = "reference.docx"
 
@@ -60,14 +63,24 @@ class Engine:
                 raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(known)}")
         return names or rules.applicable_documents(case, self.settings)
 
-    def context(self, case: dict, document: str, today: date) -> dict:
-        """What a template sees: the case sections, the plan's settings and the document."""
+    def context_names(self) -> set[str]:
+        """Every name a template sees (``plan check`` flags any other)."""
+        return set(self.forms.sections) | set(CONTEXT_NAMES)
+
+    def context(self, case: dict, document: str, today: date,
+                evaluation: rules.Evaluation | None = None) -> dict:
+        """What a template sees: the case sections, the plan's settings, the rules and the document.
+
+        ``evaluation`` is the case's rules result, computed once per case by callers that
+        render several documents.
+        """
         meta = self.documents()[document]
         return {
             **{section: case.get(section) for section in self.forms.sections},
             "plan": self.settings,
             "choices": self.forms.choices,
             "today": today,
+            "rules": evaluation or rules.evaluate(case, self.settings, today),
             "doc": {
                 "name": document,
                 "title": meta.get("title", document),
@@ -76,16 +89,22 @@ class Engine:
             },
         }
 
-    def render_html(self, case: dict, document: str, today: date | None = None) -> str:
-        """The HTML subset of one document (before it becomes Word)."""
-        return self.renderer.render(document, self.context(case, document, today or date.today()))
+    def evaluate(self, case: dict, today: date | None = None) -> rules.Evaluation:
+        """The plan's rules applied to ``case``: documents, deadlines, checklist (``beredskab check``)."""
+        return rules.evaluate(case, self.settings, today or date.today())
 
-    def render_docx(self, case: dict, document: str, today: date | None = None) -> bytes:
+    def render_html(self, case: dict, document: str, today: date | None = None,
+                    evaluation: rules.Evaluation | None = None) -> str:
+        """The HTML subset of one document (before it becomes Word)."""
+        return self.renderer.render(document, self.context(case, document, today or date.today(), evaluation))
+
+    def render_docx(self, case: dict, document: str, today: date | None = None,
+                    evaluation: rules.Evaluation | None = None) -> bytes:
         """One document as .docx bytes."""
         from .word import build_document  # python-docx is heavy; only commands that write need it
 
         today = today or date.today()
-        html = self.render_html(case, document, today)
+        html = self.render_html(case, document, today, evaluation)
         reference = self.pack.find_asset(REFERENCE_NAME)
         if reference is None:
             raise PackError(f"planpakken mangler templates/{REFERENCE_NAME}")
@@ -110,13 +129,15 @@ class Engine:
         written, and then the EnvironmentFailure is raised.
         """
         case_id = case["incident"]["case_id"]
+        today = today or date.today()
+        evaluation = self.evaluate(case, today)
         now = datetime.now().astimezone().replace(microsecond=0)
         reference = self.pack.find_asset(REFERENCE_NAME)
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}
         for name in self.select(case, names):
             path = document_path(Path(out_dir), case_id, name)
-            files[path] = self.render_docx(case, name, today)
+            files[path] = self.render_docx(case, name, today, evaluation)
             template = manifest.template_record(self.renderer.template_name(name), self.renderer.sources(name))
             entries[path.name] = manifest.document_entry(
                 name, files[path], template=template, reference=reference.read_bytes() if reference else None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -55,6 +55,8 @@ class Forms:
     schema: dict
     choices: dict[str, dict[str, str]]
     versions: dict[str, Any]
+    #: plan.yaml ``deadlines``, for rules whose limit the pack sets (``max_months_after``).
+    deadlines: dict = field(default_factory=dict)
 
     @property
     def sections(self) -> list[str]:
@@ -68,7 +70,8 @@ class Forms:
 
     def validator(self, now: datetime | None = None) -> CaseValidator:
         """A validator for whole cases (sections at the top level)."""
-        return CaseValidator(self.schema, error_handler=DanishErrorHandler(self.schema), now=now)
+        return CaseValidator(self.schema, error_handler=DanishErrorHandler(self.schema), now=now,
+                             deadlines=self.deadlines)
 
     def label(self, list_name: str, key: str) -> str:
         """The Danish label of a choice; the key itself if unknown."""
@@ -107,7 +110,9 @@ def load_forms(pack: Pack) -> Forms:
         CaseValidator(schema)
     except SchemaError as err:
         raise FormError(f"formularerne er ikke et gyldigt Cerberus-skema: {_schema_error_path(err)}") from err
-    return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions)
+    deadlines = pack.settings.get("deadlines")
+    return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions,
+                 deadlines=dict(deadlines) if isinstance(deadlines, dict) else {})
 
 
 def _prepare(rules: dict, choices: dict, where: str, path: str) -> dict:

@@ -215,8 +215,7 @@ def _check_templates(engine: Engine, folder: Path, found: _Collector, report: Pa
                 env.compile(path.read_text(encoding="utf-8"), name, str(path))
         except BeredskabError as err:
             found.extend(err, file=str(path))
-    context = set(engine.context({"incident": {"case_id": ""}}, next(iter(engine.documents())), date.today()))
-    known = context | set(env.globals)
+    known = engine.context_names() | set(env.globals)
     queue = [engine.renderer.template_name(doc) for doc in engine.documents()]
     seen: set[str] = set()
     while queue:
@@ -337,8 +336,7 @@ def _examples(pack: Pack, folder: Path) -> list[Path]:
 def _check_documents(engine: Engine, folder: Path, found: _Collector, report: PackReport) -> None:
     """Render every document each example case calls for, all the way to .docx bytes.
 
-    A document no example calls for is tried with every example until one renders;
-    if none does, its first failure is reported with a hint to add an example.
+    A document no example calls for is a problem: the pack needs an example that does.
     """
     report.examples = _examples(engine.pack, folder)
     if not report.examples:
@@ -346,6 +344,7 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
         return
     cases: list[tuple[Path, dict]] = []
     called_for: set[str] = set()
+    failed: set[str] = set()
     for example in report.examples:
         try:
             case = load_case(example, engine.forms, now=EXAMPLE_NOW)
@@ -356,20 +355,20 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
         cases.append((example, case))
         called_for.update(selected)
         for document in selected:
+            if document in failed:
+                continue  # one report per broken template, not one per example
             error = _render(engine, case, document)
             if error is None:
                 report.rendered.add(document)
             else:
+                failed.add(document)
                 _report(found, engine, document, error, f"dokument {document}, eksempel {example.name}")
     for document in engine.documents():
-        if document in called_for or not cases:
-            continue
-        errors = [(example, _render(engine, case, document)) for example, case in cases]
-        if any(error is None for _, error in errors):
-            report.rendered.add(document)
-            continue
-        example, error = errors[0]
-        _report(found, engine, document, error, f"dokument {document}, prøvet med {example.name}, som ikke kræver det")
+        if document not in called_for and cases:
+            # Rendering it with a case that does not call for it proves nothing (and fails
+            # on the sections it needs); the pack needs an example that does.
+            found.add(f"ingen eksempelsag kræver dokumentet '{document}'; tilføj en eksempelsag, der gør",
+                      file=str(folder / "examples"))
 
 
 def _render(engine: Engine, case: dict, document: str) -> BeredskabError | None:

@@ -94,3 +94,31 @@ def make_pack(tmp_path):
         return folder
 
     return make
+
+
+#: The bundled example cases by scenario: file name in examples/.
+EXAMPLE_FILES = {
+    "phone_threat": "trussel-telefon.json",
+    "counter_violence": "vold-skranke.json",
+    "harassment_ban": "chikane-forbud.json",
+}
+
+
+@pytest.fixture
+def example_data():
+    """Return the raw JSON of an example by scenario name (a fresh copy per call)."""
+
+    def load(name: str) -> dict:
+        return json.loads((EXAMPLES / EXAMPLE_FILES[name]).read_text(encoding="utf-8"))
+
+    return load
+
+
+@pytest.fixture
+def example(engine, example_data):
+    """Return an example case, validated and normalised, by scenario name."""
+
+    def load(name: str) -> dict:
+        return engine.forms.validate(example_data(name), now=NOW)
+
+    return load

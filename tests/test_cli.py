@@ -63,7 +63,7 @@ def test_cli_invalid_json_names_line_and_column(runner, tmp_path):
 
 
 def test_cli_generate_writes_the_incident_note(runner, tmp_path):
-    result = runner.invoke(cli, ["generate", CASE, "--out", str(tmp_path)])
+    result = runner.invoke(cli, ["generate", CASE, "--doc", "incident_note", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     path = tmp_path / "KME-2026-031" / "KME-2026-031_incident_note.docx"
     assert result.output == f"Skrevet: {path}\n"

@@ -137,16 +137,16 @@ def test_incident_note_is_lean(engine, phone_threat):
 
 
 def test_generate_writes_private_files_and_keeps_existing_ones(engine, phone_threat, tmp_path):
-    [path] = engine.generate(phone_threat, tmp_path, today=TODAY)
+    [path] = engine.generate(phone_threat, tmp_path, ["incident_note"], today=TODAY)
     assert path == tmp_path / "KME-2026-031" / "KME-2026-031_incident_note.docx"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     before = path.read_bytes()
     with pytest.raises(Exception) as info:
-        engine.generate(phone_threat, tmp_path, today=TODAY)
+        engine.generate(phone_threat, tmp_path, ["incident_note"], today=TODAY)
     assert "brug --force" in str(info.value)
     assert path.read_bytes() == before
-    engine.generate(phone_threat, tmp_path, force=True, today=TODAY)
+    engine.generate(phone_threat, tmp_path, ["incident_note"], force=True, today=TODAY)
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name, "manifest.json"]
 
 

@@ -26,7 +26,7 @@ def sha(path) -> str:
 @pytest.fixture
 def case_folder(engine, phone_threat, tmp_path):
     """A case folder generated from the phone-threat example."""
-    engine.generate(phone_threat, tmp_path, today=TODAY)
+    engine.generate(phone_threat, tmp_path, ["incident_note"], today=TODAY)
     return tmp_path / FOLDER
 
 
@@ -42,7 +42,7 @@ def test_manifest_lists_the_document_with_its_hash_template_forms_and_version(ca
     assert entry["sha256"] == sha(case_folder / NOTE)
     assert entry["size"] == (case_folder / NOTE).stat().st_size
     assert entry["generator"] == {"name": "beredskab", "version": __version__}
-    assert entry["forms"] == {"incident": 1, "support": 1}
+    assert entry["forms"] == {"incident": 1, "support": 1, "followup": 1, "ban": 1}
     assert entry["case_sha256"] == manifest.case_hash(phone_threat)
     assert entry["reference"] == {"sha256": sha(ROOT / "templates" / "reference.docx")}
     assert entry["generated_at"][:4].isdigit() and "T" in entry["generated_at"]
@@ -92,7 +92,7 @@ def test_manifest_merges_the_entries_of_earlier_runs(engine, phone_threat, case_
 def test_manifest_is_kept_when_the_run_is_refused(engine, phone_threat, case_folder):
     before = (case_folder / manifest.MANIFEST_NAME).read_bytes()
     with pytest.raises(Exception, match="brug --force"):
-        engine.generate(phone_threat, case_folder.parent, today=TODAY)
+        engine.generate(phone_threat, case_folder.parent, ["incident_note"], today=TODAY)
     assert (case_folder / manifest.MANIFEST_NAME).read_bytes() == before
 
 
@@ -142,7 +142,7 @@ def test_verify_refuses_manifest_names_outside_the_folder(tmp_path):
 
 
 def test_cli_verify_round_trip_catches_a_tampered_document(runner, tmp_path):
-    assert runner.invoke(cli, ["generate", CASE, "--out", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(cli, ["generate", CASE, "--doc", "incident_note", "--out", str(tmp_path)]).exit_code == 0
     folder = tmp_path / FOLDER
     result = runner.invoke(cli, ["verify", str(folder)])
     assert result.exit_code == 0

@@ -26,8 +26,9 @@ def problems(folder) -> list[str]:
 @pytest.mark.parametrize("folder", [ROOT, JOBCENTER], ids=["defaults", "jobcenter"])
 def test_packcheck_accepts_the_bundled_packs(folder):
     summary = check_pack(folder).summary()
-    assert summary.startswith(f"Planpakken {folder} er i orden: 2 formularer")
-    assert "1 dokumenter dannet med 1 eksempelsager" in summary
+    assert summary.startswith(f"Planpakken {folder} er i orden: 4 formularer")
+    examples = len(list((folder / "examples").glob("*.json")))
+    assert f"5 dokumenter dannet med {examples} eksempelsager" in summary
 
 
 def test_packcheck_accepts_the_starter_pack(tmp_path):
@@ -101,14 +102,15 @@ def test_packcheck_reports_an_unknown_html_tag_when_rendering_the_example(make_p
     pack = make_pack({"templates/incident_note.html.j2": EXTENDS + '{% block facts %}<font>x</font>{% endblock %}\n'})
     [line] = problems(pack)
     assert "<font>" in line
-    assert line.endswith(f"(dokument incident_note, eksempel trussel-telefon.json) ({pack / 'templates' / 'incident_note.html.j2'})")
+    assert line.endswith(f"(dokument incident_note, eksempel chikane-forbud.json) ({pack / 'templates' / 'incident_note.html.j2'})")
 
 
 def test_packcheck_reports_an_example_that_does_not_fit_the_pack_forms(make_pack):
     pack = make_pack({"forms/incident.yaml": "incident:\n  schema:\n    room:\n      type: string\n      required: true\n"
                                              "      meta:\n        label: Lokale\n"})
     assert problems(pack) == [
-        f"Felt 'Lokale' (incident.room): skal udfyldes ({ROOT / 'examples' / 'trussel-telefon.json'})"
+        f"Felt 'Lokale' (incident.room): skal udfyldes ({ROOT / 'examples' / name})"
+        for name in ("chikane-forbud.json", "trussel-telefon.json", "vold-skranke.json")
     ]
 
 

@@ -57,7 +57,7 @@ def test_pdf_convert_makes_a_tagged_danish_pdfa_with_the_title(engine, phone_thr
 
 @pytest.mark.libreoffice
 def test_cli_generate_pdf_writes_a_private_pdfa_copy_beside_each_docx(runner, tmp_path):
-    result = runner.invoke(cli, ["generate", CASE, "--out", str(tmp_path), "--pdf"])
+    result = runner.invoke(cli, ["generate", CASE, "--doc", "incident_note", "--out", str(tmp_path), "--pdf"])
     assert result.exit_code == 0, result.output
     folder = tmp_path / FOLDER
     docx_path, pdf_path = folder / f"{FOLDER}_incident_note.docx", folder / f"{FOLDER}_incident_note.pdf"
@@ -76,7 +76,7 @@ def test_cli_generate_pdf_without_libreoffice_still_writes_the_docx(runner, tmp_
         monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     else:
         monkeypatch.setenv(pdf.SOFFICE_ENV, str(tmp_path / "missing" / "soffice"))
-    result = runner.invoke(cli, ["generate", CASE, "--out", str(tmp_path / "out"), "--pdf"])
+    result = runner.invoke(cli, ["generate", CASE, "--doc", "incident_note", "--out", str(tmp_path / "out"), "--pdf"])
     assert result.exit_code == 1
     folder = tmp_path / "out" / FOLDER
     assert result.stderr == (

@@ -1,0 +1,225 @@
+"""The plan's rules: deadlines at their edges, the checklist's status, documents that apply, Safetynet class."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime
+
+import pytest
+
+from generator import rules
+from generator.dates import last_day_of_months
+from generator.errors import PackError
+
+from .conftest import TODAY
+
+
+# --- deadline arithmetic at the edges ------------------------------------------------
+
+@pytest.mark.parametrize("incident, days, due", [
+    (datetime(2026, 11, 17, 10, 40), 5, date(2026, 11, 22)),
+    (datetime(2026, 11, 17, 23, 59), 0, date(2026, 11, 17)),
+    (datetime(2026, 1, 29, 8, 0), 5, date(2026, 2, 3)),
+    (datetime(2026, 12, 29, 9, 0), 5, date(2027, 1, 3)),
+    (datetime(2028, 2, 26, 9, 0), 5, date(2028, 3, 2)),
+    (datetime(2028, 2, 24, 9, 0), 5, date(2028, 2, 29)),
+], ids=["ordinary", "same-day", "month-end", "year-end", "leap-year-crossing", "lands-on-leap-day"])
+def test_safetynet_deadline_counts_calendar_days_from_the_incident(incident, days, due):
+    assert rules.safetynet_deadline(incident, days) == due
+
+
+@pytest.mark.parametrize("first_day, due", [
+    (date(2026, 11, 4), date(2026, 11, 18)),
+    (date(2026, 1, 31), date(2026, 2, 14)),
+    (date(2026, 12, 20), date(2027, 1, 3)),
+    (date(2028, 2, 15), date(2028, 2, 29)),
+    (date(2028, 2, 29), date(2028, 3, 14)),
+], ids=["ordinary", "month-end", "year-end", "lands-on-leap-day", "from-leap-day"])
+def test_work_accident_deadline_is_14_days_after_the_first_day_of_absence(first_day, due):
+    assert rules.work_accident_deadline(first_day, 14) == due
+
+
+@pytest.mark.parametrize("start, due", [
+    (datetime(2026, 11, 17, 10, 40), datetime(2026, 11, 20, 10, 40)),
+    (datetime(2026, 10, 30, 22, 15), datetime(2026, 11, 2, 22, 15)),
+    (datetime(2026, 12, 30, 9, 0), datetime(2027, 1, 2, 9, 0)),
+    (datetime(2028, 2, 27, 12, 0), datetime(2028, 3, 1, 12, 0)),
+], ids=["ordinary", "month-end", "year-end", "over-leap-day"])
+def test_victim_compensation_deadline_is_72_hours_after_the_incident(start, due):
+    assert rules.victim_compensation_deadline(start, 72) == due
+
+
+@pytest.mark.parametrize("valid_from, months, last", [
+    (date(2026, 12, 1), 12, date(2027, 11, 30)),
+    (date(2026, 11, 23), 6, date(2027, 5, 22)),
+    (date(2026, 1, 1), 12, date(2026, 12, 31)),
+    (date(2026, 1, 31), 1, date(2026, 2, 28)),
+    (date(2026, 1, 28), 1, date(2026, 2, 27)),
+    (date(2024, 2, 29), 12, date(2025, 2, 28)),
+    (date(2027, 2, 28), 12, date(2028, 2, 27)),
+    (date(2027, 3, 1), 12, date(2028, 2, 29)),
+], ids=["ordinary", "six-months", "year-end", "month-end-clamped", "short-month",
+        "from-leap-day", "before-leap-year", "ends-on-leap-day"])
+def test_ban_last_day_counts_the_first_day_in(valid_from, months, last):
+    assert rules.ban_last_day(valid_from, months) == last
+    assert last_day_of_months(valid_from, months) == last
+
+
+# --- deadlines of a case ---------------------------------------------------------------
+
+def test_case_deadlines_of_the_phone_threat(phone_threat, engine):
+    deadlines = rules.case_deadlines(phone_threat, rules.deadline_settings(engine.settings))
+    assert list(deadlines) == ["safetynet_internal", "victim_compensation_police_report"]
+    assert deadlines["safetynet_internal"].text == "22. november 2026"
+    assert deadlines["victim_compensation_police_report"].text == "20. november 2026 kl. 10.40"
+
+
+def test_case_deadlines_with_sick_leave_and_police_report(example, engine):
+    deadlines = rules.case_deadlines(example("counter_violence"), rules.deadline_settings(engine.settings))
+    assert list(deadlines) == ["safetynet_internal", "work_accident_legal"]
+    assert deadlines["work_accident_legal"].due == date(2026, 11, 18)
+    assert deadlines["work_accident_legal"].basis == "14 dage efter første fraværsdag den 4. november 2026"
+
+
+def test_case_deadlines_follow_the_numbers_in_plan_yaml(phone_threat, engine):
+    settings = copy.deepcopy(engine.settings)
+    settings["deadlines"]["safetynet_days"] = 3
+    deadlines = rules.case_deadlines(phone_threat, rules.deadline_settings(settings))
+    assert deadlines["safetynet_internal"].due == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("value", [None, "5", 0, True], ids=["missing", "text", "zero", "boolean"])
+def test_deadline_settings_refuse_a_bad_number(engine, value):
+    settings = copy.deepcopy(engine.settings)
+    settings["deadlines"]["safetynet_days"] = value
+    with pytest.raises(PackError) as info:
+        rules.deadline_settings(settings)
+    assert info.value.lines() == ["plan.yaml: 'deadlines.safetynet_days' skal være et positivt helt tal"]
+
+
+# --- the checklist -----------------------------------------------------------------------
+
+def items_by_id(evaluation) -> dict:
+    return {item.id: item for item in evaluation.checklist}
+
+
+@pytest.mark.parametrize("today, overdue", [
+    (date(2026, 11, 21), False),
+    (date(2026, 11, 22), False),
+    (date(2026, 11, 23), True),
+], ids=["before", "due-day", "day-after"])
+def test_checklist_safetynet_registration_is_overdue_only_after_its_day(engine, phone_threat, today, overdue):
+    item = items_by_id(engine.evaluate(phone_threat, today))["safetynet_registration"]
+    assert item.due == date(2026, 11, 22)
+    assert item.overdue is overdue
+    assert item.status == ("Overskredet" if overdue else "Ikke udført")
+
+
+def test_checklist_done_items_are_never_overdue(engine, example):
+    items = items_by_id(engine.evaluate(example("counter_violence"), date(2027, 6, 1)))
+    assert items["safetynet_registration"].done is True
+    assert items["safetynet_registration"].overdue is False
+    assert items["safetynet_registration"].status == "Udført 5. november 2026"
+    assert items["work_accident_report"].status == "Udført 6. november 2026"
+
+
+def test_checklist_rows_follow_plan_yaml_and_apply_to_the_case(engine, phone_threat, example):
+    ids = [item.id for item in engine.evaluate(phone_threat, TODAY).checklist]
+    assert ids == [
+        "leader_informed", "employees_gathered", "safety_organisation_informed", "support_assessed",
+        "support_offered", "incident_note", "debriefing", "personnel_file_note",
+        "victim_compensation_police_report", "safetynet_registration", "apv_followup",
+    ]
+    police = [item.id for item in engine.evaluate(example("counter_violence"), TODAY).checklist]
+    assert "director_informed" in police and "work_accident_report" in police
+    assert "victim_compensation_police_report" not in police and "personnel_file_note" not in police
+    ban = [item.id for item in engine.evaluate(example("harassment_ban"), TODAY).checklist]
+    assert ban[-3:] == ["ban_hearing", "ban_director_signature", "apv_followup"]
+
+
+def test_checklist_fills_in_numbers_and_role_titles(engine, phone_threat):
+    items = items_by_id(engine.evaluate(phone_threat, TODAY))
+    reminder = items["victim_compensation_police_report"]
+    assert reminder.what.endswith("anmeldt til politiet inden 72 timer")
+    assert reminder.who == "Nærmeste leder og den berørte medarbejder"
+    assert reminder.status == "Fristen er udløbet"
+    assert items["leader_informed"].due_text == "Straks (17. november 2026)"
+
+
+def test_checklist_director_must_be_informed_of_a_police_report(engine, example):
+    case = example("counter_violence")
+    case["incident"]["police"]["director_informed_at"] = None
+    item = items_by_id(engine.evaluate(case, date(2026, 11, 4)))["director_informed"]
+    assert (item.done, item.overdue, item.status) == (False, True, "Overskredet")
+
+
+def test_checklist_ban_without_hearing_warns_that_it_must_not_be_sent(engine, example):
+    case = example("harassment_ban")
+    case["ban"]["hearing"] = {}
+    evaluation = engine.evaluate(case, TODAY)
+    assert evaluation.ban_ready is False
+    assert items_by_id(evaluation)["ban_hearing"].done is False
+    assert evaluation.warnings == [engine.settings["texts"]["ban_not_ready"]]
+    assert evaluation.warnings[0].startswith("MÅ IKKE SENDES")
+
+
+def test_checklist_hearing_sent_but_unanswered_is_not_finished(engine, example):
+    case = example("harassment_ban")
+    case["ban"]["hearing"]["response"] = None
+    assert engine.evaluate(case, TODAY).ban_ready is False
+    case["ban"]["hearing"]["no_response"] = True
+    assert engine.evaluate(case, TODAY).ban_ready is True
+
+
+def test_checklist_a_pack_can_drop_an_item(engine, phone_threat):
+    settings = copy.deepcopy(engine.settings)
+    settings["checklist"]["apv_followup"] = None
+    ids = [item.id for item in rules.evaluate(phone_threat, settings, TODAY).checklist]
+    assert "apv_followup" not in ids
+
+
+def test_checklist_unknown_item_in_plan_yaml_is_a_pack_error(engine, phone_threat):
+    settings = copy.deepcopy(engine.settings)
+    settings["checklist"]["coffee"] = {"what": "Lav kaffe", "who": ["leader"]}
+    with pytest.raises(PackError) as info:
+        rules.evaluate(phone_threat, settings, TODAY)
+    assert "checklist.coffee" in info.value.lines()[0]
+
+
+def test_checklist_text_placeholders_are_not_python_format(engine, phone_threat):
+    settings = copy.deepcopy(engine.settings)
+    settings["checklist"]["apv_followup"]["what"] = "{safetynet_days.__class__} {0} {safetynet_days}"
+    item = items_by_id(rules.evaluate(phone_threat, settings, TODAY))["apv_followup"]
+    assert item.what == "{safetynet_days.__class__} {0} 5"
+
+
+# --- documents and Safetynet --------------------------------------------------------------
+
+@pytest.mark.parametrize("name, documents", [
+    ("phone_threat", ["incident_note", "personnel_file_note", "safetynet_summary", "checklist"]),
+    ("counter_violence", ["incident_note", "safetynet_summary", "checklist"]),
+    ("harassment_ban", ["incident_note", "personnel_file_note", "visit_ban", "safetynet_summary", "checklist"]),
+], ids=["no-police-report", "police-report", "ban"])
+def test_applicable_documents_per_example(engine, example, name, documents):
+    assert rules.applicable_documents(example(name), engine.settings) == documents
+
+
+@pytest.mark.parametrize("kind, types, cause", [
+    ("citizen", ["sexual_harassment"], "violence"),
+    ("citizen", ["other_offensive"], "violence"),
+    ("unknown", ["threat"], "violence"),
+    ("colleague", ["sexual_harassment"], "offensive_acts"),
+    ("manager", ["bullying"], "offensive_acts"),
+], ids=["harassment-by-citizen", "offensive-act-by-citizen", "unknown-person", "colleague", "manager"])
+def test_safetynet_class_counts_offensive_acts_from_outside_as_violence(engine, phone_threat, kind, types, cause):
+    phone_threat["incident"]["perpetrator"]["kind"] = kind
+    phone_threat["incident"]["incident_types"] = types
+    found = rules.safetynet_class(phone_threat, engine.settings)
+    assert found.cause == cause
+    assert found.cause_label == engine.settings["choices"]["safetynet_cause"][cause]
+
+
+def test_safetynet_class_work_accident_only_with_sick_leave(engine, phone_threat, example):
+    assert rules.safetynet_class(phone_threat, engine.settings).work_accident is False
+    violence = rules.safetynet_class(example("counter_violence"), engine.settings)
+    assert (violence.occupational_injury, violence.work_accident) == (True, True)
