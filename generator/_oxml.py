@@ -145,6 +145,12 @@ def num_restart(document: Document, style, ilvl: int) -> int | None:
     return num.numId
 
 
+def p_style(paragraph, style_id: str | None) -> None:
+    """Set the paragraph's w:pStyle by id (None: the default style), without a style lookup."""
+    if style_id is not None:
+        paragraph._p.style = style_id
+
+
 def num_pr(target, num_id: int, ilvl: int) -> None:
     """Set w:numPr (numbering instance and level) on a paragraph or a paragraph style."""
     numPr = _el("w:numPr")

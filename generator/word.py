@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timezone
+from functools import lru_cache
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Callable, Iterator
 from zipfile import BadZipFile
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.opc.exceptions import PackageNotFoundError
@@ -208,6 +210,9 @@ class _Story:
     width: int  # text width in EMU, for tables
     resolve_asset: Callable[[str], Path] | None
     bold: bool = False  # a header cell or a field label: all its text is bold
+    # Paragraph style name -> style id (None for the default style), shared by the
+    # stories of one document: python-docx would scan every style per paragraph.
+    style_ids: dict[str, str | None] = field(default_factory=dict, compare=False)
 
 
 def build_document(
@@ -220,7 +225,7 @@ def build_document(
     """Render the HTML subset onto a copy of the reference .docx; return the .docx bytes."""
     root = _parse(html)
     try:
-        document = Document(BytesIO(Path(reference).read_bytes()))
+        document = Document(BytesIO(_reference_bytes(Path(reference))))
     except (OSError, BadZipFile, KeyError, PackageNotFoundError) as exc:
         raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
     section = document.sections[-1]  # the body's own section: it survives clearing the body
@@ -235,6 +240,17 @@ def build_document(
     _fill(story, body)
     _set_properties(document, properties or {})
     return _oxml.package_bytes(document)
+
+
+def _reference_bytes(reference: Path) -> bytes:
+    """The bytes of the reference .docx, read once per process while the file is unchanged."""
+    stat = reference.stat()
+    return _read_reference(reference.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_reference(path: Path, mtime_ns: int, size: int) -> bytes:
+    return path.read_bytes()
 
 
 def _fill(story: _Story, nodes: list[_Node | str]) -> None:
@@ -301,7 +317,11 @@ def _style(story: _Story, name: str):
 
 
 def _paragraph(story: _Story, style: str):
-    return story.container.add_paragraph(style=_style(story, style))
+    if style not in story.style_ids:
+        story.style_ids[style] = story.document.part.get_style_id(_style(story, style), WD_STYLE_TYPE.PARAGRAPH)
+    paragraph = story.container.add_paragraph()
+    _oxml.p_style(paragraph, story.style_ids[style])
+    return paragraph
 
 
 def _list(story: _Story, node: _Node, level: int) -> None:
@@ -348,9 +368,8 @@ def _table(story: _Story, node: _Node) -> None:
         widths = [story.width // columns] * columns
     for c, column in enumerate(table.columns):
         column.width = widths[c]
-    for r, tr in enumerate(rows):
-        for c in range(columns):
-            cell = table.cell(r, c)
+    for tr, row in zip(rows, table.rows):
+        for c, cell in enumerate(row.cells):  # row by row: table.cell() rebuilds every cell per call
             cell.width = widths[c]
             content = tr.children[c].children if c < len(tr.children) else []
             bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
