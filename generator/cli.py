@@ -217,9 +217,8 @@ def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
     total = count_cases(input_path)
     outcomes = run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs)
     summary = Summary(str(out_dir))
-    stderr = click.get_text_stream("stderr")
-    if stderr.isatty():
-        with click.progressbar(outcomes, length=total, label="Sager", file=stderr) as bar:
+    if sys.stderr.isatty():
+        with click.progressbar(outcomes, length=total, label="Sager", file=sys.stderr) as bar:
             for outcome in bar:
                 summary.add(outcome)
     else:
