@@ -210,8 +210,8 @@ class _Story:
     width: int  # text width in EMU, for tables
     resolve_asset: Callable[[str], Path] | None
     bold: bool = False  # a header cell or a field label: all its text is bold
-    # Paragraph style name -> style id (None for the default style), shared by the
-    # stories of one document: python-docx would scan every style per paragraph.
+    # Paragraph style name -> style id (None for the default style), shared by every
+    # document on the same reference: python-docx would scan every style per paragraph.
     style_ids: dict[str, str | None] = field(default_factory=dict, compare=False)
 
 
@@ -225,12 +225,13 @@ def build_document(
     """Render the HTML subset onto a copy of the reference .docx; return the .docx bytes."""
     root = _parse(html)
     try:
-        document = Document(BytesIO(_reference_bytes(Path(reference))))
+        data, style_ids = _reference(Path(reference))
+        document = Document(BytesIO(data))
     except (OSError, BadZipFile, KeyError, PackageNotFoundError) as exc:
         raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
     section = document.sections[-1]  # the body's own section: it survives clearing the body
     width = section.page_width - section.left_margin - section.right_margin
-    story = _Story(document, document, STYLE_MAP["p"], width, resolve_asset)
+    story = _Story(document, document, STYLE_MAP["p"], width, resolve_asset, style_ids=style_ids)
     for where, container in (("header", section.header), ("footer", section.footer)):
         divs = [n for n in root.children if isinstance(n, _Node) and n.key == f"div.{where}"]
         if divs:
@@ -242,15 +243,15 @@ def build_document(
     return _oxml.package_bytes(document)
 
 
-def _reference_bytes(reference: Path) -> bytes:
-    """The bytes of the reference .docx, read once per process while the file is unchanged."""
+def _reference(reference: Path) -> tuple[bytes, dict[str, str | None]]:
+    """The reference's bytes and its style-id cache, read once per process while the file is unchanged."""
     stat = reference.stat()
     return _read_reference(reference.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=8)
-def _read_reference(path: Path, mtime_ns: int, size: int) -> bytes:
-    return path.read_bytes()
+def _read_reference(path: Path, mtime_ns: int, size: int) -> tuple[bytes, dict[str, str | None]]:
+    return path.read_bytes(), {}
 
 
 def _fill(story: _Story, nodes: list[_Node | str]) -> None:
@@ -319,9 +320,7 @@ def _style(story: _Story, name: str):
 def _paragraph(story: _Story, style: str):
     if style not in story.style_ids:
         story.style_ids[style] = story.document.part.get_style_id(_style(story, style), WD_STYLE_TYPE.PARAGRAPH)
-    paragraph = story.container.add_paragraph()
-    _oxml.p_style(paragraph, story.style_ids[style])
-    return paragraph
+    return _oxml.p_add(story.container, story.style_ids[style])
 
 
 def _list(story: _Story, node: _Node, level: int) -> None:
@@ -456,8 +455,9 @@ def _strip_end(out: list[_Item]) -> None:
 def _write_inline(paragraph, items: list[_Item], story: _Story) -> None:
     for kind, value, (bold, italic, underline) in items:
         if kind == "text":
-            run = paragraph.add_run(value)
-        elif kind == "field":
+            _oxml.r_text(paragraph, value, bold, italic, underline)
+            continue
+        if kind == "field":
             run = _oxml.fld_simple(paragraph, value)
         else:
             run = paragraph.add_run()
