@@ -14,9 +14,13 @@ import zipfile
 from typing import Iterable
 
 from docx.document import Document
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
 _PPR_ORDER = (
@@ -145,6 +149,47 @@ def num_restart(document: Document, style, ilvl: int) -> int | None:
     return num.numId
 
 
+_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_W_R, _W_RPR, _W_T, _W_SECTPR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:sectPr")
+_W_FORMAT = (qn("w:b"), qn("w:i"), qn("w:u"))  # in w:rPr's schema order
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def p_add(container, style_id: str | None) -> Paragraph:
+    """Append a w:p with style ``style_id`` (None: the default style) to a body, header, footer or cell.
+
+    Plain lxml, not python-docx's proxies: a document has hundreds of paragraphs
+    and runs, and python-docx's way costs ten times as much per element.
+    """
+    element = container.element.body if isinstance(container, Document) else container._element
+    p = element.makeelement(_W_P, {})
+    if style_id is not None:
+        ppr = etree.SubElement(p, _W_PPR)
+        etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+    last = element[-1] if len(element) else None
+    if last is not None and last.tag == _W_SECTPR:
+        last.addprevious(p)  # the body's own section properties stay last
+    else:
+        element.append(p)
+    return Paragraph(p, container)
+
+
+def r_text(paragraph: Paragraph, text: str, bold: bool, italic: bool, underline: bool) -> None:
+    """Append a w:r holding ``text`` (no tabs or line breaks) with the formatting switched on."""
+    r = etree.SubElement(paragraph._p, _W_R)
+    if bold or italic or underline:
+        rpr = etree.SubElement(r, _W_RPR)
+        for tag, on in zip(_W_FORMAT, (bold, italic, underline)):
+            if on:
+                element = etree.SubElement(rpr, tag)
+                if tag == _W_FORMAT[2]:
+                    element.set(_W_VAL, "single")
+    t = etree.SubElement(r, _W_T)
+    t.text = text
+    if text != text.strip():
+        t.set(_XML_SPACE, "preserve")
+
+
 def num_pr(target, num_id: int, ilvl: int) -> None:
     """Set w:numPr (numbering instance and level) on a paragraph or a paragraph style."""
     numPr = _el("w:numPr")
@@ -217,16 +262,30 @@ def lang(document: Document, tag: str) -> None:
 
 
 def package_bytes(document: Document) -> bytes:
-    """Save ``document`` and return the .docx bytes with fixed zip timestamps (reproducible)."""
-    saved = io.BytesIO()
-    document.save(saved)
+    """Return the .docx bytes of ``document``, zip entries with a fixed time (reproducible).
+
+    What ``Document.save`` does, in one pass: python-docx's writer stamps every
+    entry with the current time, so saving and re-zipping would compress twice.
+    """
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     stable = io.BytesIO()
-    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stable, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+    with zipfile.ZipFile(stable, "w") as target:
+
+        def put(uri, blob: bytes) -> None:
+            entry = zipfile.ZipInfo(uri.membername, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info), compresslevel=9)
+            target.writestr(entry, blob, compresslevel=9)
+
+        put(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
+        put(PACKAGE_URI.rels_uri, package.rels.xml)
+        for part in parts:
+            put(part.partname, part.blob)
+            if len(part.rels):
+                put(part.partname.rels_uri, part.rels.xml)
     return stable.getvalue()
 
 

@@ -320,6 +320,46 @@ def check_command(case_file, assignments, plan_dir, today):
         click.echo(line)
 
 
+def _at_least_one(ctx, param, value):
+    if value is not None and value < 1:
+        raise click.BadParameter("skal være mindst 1")
+    return value
+
+
+@cli.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@out_option
+@click.option("--jobs", type=int, default=None, metavar="N", callback=_at_least_one,
+              help="Antal processer, der arbejder samtidig (standard: antal kerner).")
+@click.option("--doc", "documents", multiple=True, metavar="NAVN",
+              help="Dan kun dette dokument for hver sag (kan gentages). Uden --doc dannes alle, der gælder.")
+@plan_option
+@force_option
+def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
+    """Dan dokumenterne for mange sager: en mappe med sagsfiler (*.json) eller en JSON Lines-fil (.jsonl).
+
+    En afvist sag stopper ikke de andre; til sidst vises en opsummering. Afslutter med 2, hvis en sag blev afvist.
+
+    Eksempel: beredskab batch sager/ --out output --jobs 2
+    """
+    from .batch import Summary, count_cases, run_batch
+
+    total = count_cases(input_path)
+    outcomes = run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs)
+    summary = Summary(str(out_dir))
+    if sys.stderr.isatty():
+        with click.progressbar(outcomes, length=total, label="Sager", file=sys.stderr) as bar:
+            for outcome in bar:
+                summary.add(outcome)
+    else:
+        for outcome in outcomes:
+            summary.add(outcome)
+            click.echo(f"[{summary.total}/{total}] {outcome.where}: {outcome.status}", err=True)
+    for line in summary.lines():
+        click.echo(line)
+    return summary.exit_code
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="beredskab")

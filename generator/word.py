@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timezone
+from functools import lru_cache
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Callable, Iterator
 from zipfile import BadZipFile
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.opc.exceptions import PackageNotFoundError
@@ -215,6 +217,9 @@ class _Story:
     width: int  # text width in EMU, for tables
     resolve_asset: Callable[[str], Path] | None
     bold: bool = False  # a header cell or a field label: all its text is bold
+    # Paragraph style name -> style id (None for the default style), shared by every
+    # document on the same reference: python-docx would scan every style per paragraph.
+    style_ids: dict[str, str | None] = field(default_factory=dict, compare=False)
 
 
 def build_document(
@@ -227,12 +232,13 @@ def build_document(
     """Render the HTML subset onto a copy of the reference .docx; return the .docx bytes."""
     root = _parse(html)
     try:
-        document = Document(BytesIO(Path(reference).read_bytes()))
+        data, style_ids = _reference(Path(reference))
+        document = Document(BytesIO(data))
     except (OSError, BadZipFile, KeyError, PackageNotFoundError) as exc:
         raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
     section = document.sections[-1]  # the body's own section: it survives clearing the body
     width = section.page_width - section.left_margin - section.right_margin
-    story = _Story(document, document, STYLE_MAP["p"], width, resolve_asset)
+    story = _Story(document, document, STYLE_MAP["p"], width, resolve_asset, style_ids=style_ids)
     for where, container in (("header", section.header), ("footer", section.footer)):
         divs = [n for n in root.children if isinstance(n, _Node) and n.key == f"div.{where}"]
         if divs:
@@ -242,6 +248,17 @@ def build_document(
     _fill(story, body)
     _set_properties(document, properties or {})
     return _oxml.package_bytes(document)
+
+
+def _reference(reference: Path) -> tuple[bytes, dict[str, str | None]]:
+    """The reference's bytes and its style-id cache, read once per process while the file is unchanged."""
+    stat = reference.stat()
+    return _read_reference(reference.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_reference(path: Path, mtime_ns: int, size: int) -> tuple[bytes, dict[str, str | None]]:
+    return path.read_bytes(), {}
 
 
 def _fill(story: _Story, nodes: list[_Node | str]) -> None:
@@ -308,7 +325,9 @@ def _style(story: _Story, name: str):
 
 
 def _paragraph(story: _Story, style: str):
-    return story.container.add_paragraph(style=_style(story, style))
+    if style not in story.style_ids:
+        story.style_ids[style] = story.document.part.get_style_id(_style(story, style), WD_STYLE_TYPE.PARAGRAPH)
+    return _oxml.p_add(story.container, story.style_ids[style])
 
 
 def _list(story: _Story, node: _Node, level: int) -> None:
@@ -359,9 +378,8 @@ def _table(story: _Story, node: _Node) -> None:
         widths = [story.width // columns] * columns
     for c, column in enumerate(table.columns):
         column.width = widths[c]
-    for r, tr in enumerate(rows):
-        for c in range(columns):
-            cell = table.cell(r, c)
+    for tr, row in zip(rows, table.rows):
+        for c, cell in enumerate(row.cells):  # row by row: table.cell() rebuilds every cell per call
             cell.width = widths[c]
             content = tr.children[c].children if c < len(tr.children) else []
             bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
@@ -450,8 +468,9 @@ def _strip_end(out: list[_Item]) -> None:
 def _write_inline(paragraph, items: list[_Item], story: _Story) -> None:
     for kind, value, (bold, italic, underline) in items:
         if kind == "text":
-            run = paragraph.add_run(value)
-        elif kind == "field":
+            _oxml.r_text(paragraph, value, bold, italic, underline)
+            continue
+        if kind == "field":
             run = _oxml.fld_simple(paragraph, value)
         else:
             run = paragraph.add_run()

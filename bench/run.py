@@ -1,0 +1,169 @@
+"""Benchmark beredskab on this machine: incident notes vs docxtpl, cold generate, batch throughput.
+
+Run from the repository root after ``pip install -e '.[bench]'``::
+
+    python bench/run.py            # the full run recorded in bench/README.md
+    python bench/run.py --cases 100 --notes 20   # a quick look
+
+It measures, in one run:
+
+1. ms per incident note rendered in-process with the engine loaded once
+   (``Engine.render_docx``: Jinja, HTML walk, .docx bytes), and ms per note for
+   docxtpl 0.20 rendering a .docx template with the same content (open the
+   template, render, save to bytes; its context is formatted beforehand);
+2. the cold wall time of ``beredskab generate`` (a new process) for every
+   example in examples/*.json, all of its documents;
+3. documents per second of ``beredskab batch`` over N generated case files with
+   --jobs 1 and 2, and the peak memory (largest process, ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+TODAY = date(2026, 11, 26)
+
+
+def _beredskab() -> list[str]:
+    """The installed console script next to this Python, else the module entry point."""
+    script = Path(sys.executable).parent / "beredskab"
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from generator.cli import main; main()"]
+
+
+def notes(count: int) -> dict[str, float]:
+    """ms per incident note: beredskab in-process vs docxtpl."""
+    from docxtpl import DocxTemplate
+
+    import docxtpl_note
+    from generator.engine import Engine
+
+    engine = Engine.load()
+    case = engine.load_case(ROOT / "examples" / "trussel-telefon.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        template = docxtpl_note.build_template(Path(tmp) / "incident_note_docxtpl.docx")
+        context = docxtpl_note.context(engine, case, TODAY)
+
+        def docxtpl_once() -> bytes:
+            document = DocxTemplate(str(template))
+            document.render(context, autoescape=True)
+            out = BytesIO()
+            document.save(out)
+            return out.getvalue()
+
+        def beredskab_once() -> bytes:
+            return engine.render_docx(case, "incident_note", TODAY)
+
+        return _ms_per_call({"beredskab": beredskab_once, "docxtpl": docxtpl_once}, count)
+
+
+def _ms_per_call(functions: dict, count: int, rounds: int = 5) -> dict[str, float]:
+    """The best of ``rounds`` rounds of ``count`` calls, in ms per call; rounds alternate between
+    the functions, so a burst of load elsewhere on the machine hits both alike."""
+    for function in functions.values():
+        for _ in range(3):  # warm up: imports, caches
+            function()
+    best = {name: float("inf") for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            for _ in range(count):
+                function()
+            best[name] = min(best[name], (time.perf_counter() - start) / count * 1000)
+    return best
+
+
+def cold_generate(repeat: int) -> dict[str, float]:
+    """Seconds of wall time for a new `beredskab generate` process, per example (median of runs)."""
+    times = {}
+    for example in sorted((ROOT / "examples").glob("*.json")):
+        runs = []
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as out:
+                start = time.perf_counter()
+                subprocess.run([*_beredskab(), "generate", str(example), "--out", out], check=True,
+                               stdout=subprocess.DEVNULL)
+                runs.append(time.perf_counter() - start)
+        times[example.name] = statistics.median(runs)
+    return times
+
+
+def make_cases(folder: Path, count: int) -> None:
+    """``count`` case files made from the examples in turn, each with its own case number."""
+    examples = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.json"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        case = examples[number % len(examples)]
+        case["incident"]["case_id"] = f"BENCH-{number:05d}"
+        (folder / f"sag-{number:05d}.json").write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+
+
+def batch(cases: int, jobs: int) -> dict[str, float]:
+    """Documents per second and peak memory of one `beredskab batch` run in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp) / "sager", Path(tmp) / "out"
+        make_cases(folder, cases)
+        # A child Python runs the batch, so RUSAGE_CHILDREN holds this run's processes only.
+        probe = (
+            "import resource, subprocess, sys, time\n"
+            "start = time.perf_counter()\n"
+            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+            "print(code, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        )
+        command = [*_beredskab(), "batch", str(folder), "--out", str(out), "--jobs", str(jobs)]
+        result = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
+        code, seconds, max_rss_kb = result.stdout.split()
+        if code != "0":
+            raise SystemExit(f"batch with --jobs {jobs} exited {code}")
+        documents = sum(1 for _ in out.rglob("*.docx"))
+    return {"documents": documents, "seconds": float(seconds), "per_second": documents / float(seconds),
+            "peak_mb": int(max_rss_kb) / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=100, help="incident notes per timing round")
+    parser.add_argument("--cases", type=int, default=1000, help="generated cases for the batch runs")
+    parser.add_argument("--repeat", type=int, default=5, help="cold generate runs per example")
+    args = parser.parse_args()
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}")
+    note = notes(args.notes)
+    cold = cold_generate(args.repeat)
+    runs = {jobs: batch(args.cases, jobs) for jobs in (1, 2)}
+
+    rows = [
+        ("incident note, beredskab (in-process)", f"{note['beredskab']:.2f} ms"),
+        ("incident note, docxtpl 0.20", f"{note['docxtpl']:.2f} ms"),
+        ("throughput ratio beredskab/docxtpl", f"{note['docxtpl'] / note['beredskab']:.1f}x"),
+        *((f"cold `generate` {name} (all documents)", f"{seconds:.3f} s") for name, seconds in cold.items()),
+        *((f"batch {args.cases} cases, --jobs {jobs}",
+           f"{run['per_second']:.0f} docs/s ({run['documents']} docs in {run['seconds']:.1f} s), "
+           f"peak {run['peak_mb']:.0f} MB") for jobs, run in runs.items()),
+        ("batch speed-up --jobs 2 / --jobs 1", f"{runs[2]['per_second'] / runs[1]['per_second']:.2f}x"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    if shutil.which("beredskab") is None and not (Path(sys.executable).parent / "beredskab").exists():
+        print("note: the beredskab script is not installed; using the module entry point", file=sys.stderr)
+    main()
