@@ -81,7 +81,7 @@ class Forms:
     def validate(self, data: dict, now: datetime | None = None) -> dict:
         """Return the normalised case, or raise CaseError with one Problem per error."""
         validator = self.validator(now)
-        if validator.validate(clean_strings(data)):
+        if validator.validate(drop_nulls(clean_strings(data))):
             return validator.document
         raise CaseError(validator.errors)
 
@@ -178,6 +178,20 @@ def clean_strings(value: Any) -> Any:
         return {k: clean_strings(v) for k, v in value.items()}
     if isinstance(value, list):
         return [clean_strings(v) for v in value]
+    return value
+
+
+def drop_nulls(value: Any) -> Any:
+    """Leave out fields that are null: in a case file ``null`` means "not filled in".
+
+    The form's default then applies (``[]`` for a list, ``{}`` for a group), so a
+    template never meets None where it expects a list; a required field that is
+    null gets the same "skal udfyldes" as one that is missing.
+    """
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
     return value
 
 
