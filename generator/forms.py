@@ -49,6 +49,7 @@ _JSON_REASONS = {
     "Invalid control character": "ugyldigt tegn i en tekst (skriv linjeskift som \\n)",
     "Invalid \\escape": "ugyldig brug af \\ i en tekst",
     "Invalid \\uXXXX escape": "ugyldig \\u-kode i en tekst",
+    "Illegal trailing comma": "der står et komma for meget før } eller ]",  # Python 3.13+
 }
 
 
@@ -242,6 +243,8 @@ def parse_case_json(raw: bytes, name: str = "<input>") -> dict:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant, strict=False)
     except json.JSONDecodeError as err:
         reason = next((da for en, da in _JSON_REASONS.items() if err.msg.startswith(en)), "teksten er ikke gyldig JSON")
+        if err.msg.startswith(("Expecting property name", "Expecting value")) and text[:err.pos].rstrip().endswith(","):
+            reason = "der står et komma for meget før } eller ]"
         raise CaseError(f"ugyldig JSON: {reason}", file=name, line=err.lineno, column=err.colno) from err
     except CaseError as err:
         raise err.with_file(name)
