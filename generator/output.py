@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .errors import EnvironmentFailure, OutputError
 from .plan import safe_relative
@@ -102,20 +103,30 @@ def ensure_dir(folder: Path) -> None:
         raise EnvironmentFailure(f"mappen kunne ikke oprettes ({danish_os_error(err)})", file=str(folder)) from err
 
 
-def write_all(files: dict[Path, bytes], force: bool = False) -> list[Path]:
-    """Write every file atomically, all or none; return the paths written."""
+def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = ()) -> list[Path]:
+    """Write every file atomically, all or none; return the paths written.
+
+    :param replace: files of the run that replace an existing one even without
+        force (the case's manifest, which a run merges rather than overwrites).
+    """
     targets = list(files)
+    replace = set(replace)
+
+    def check() -> None:
+        check_targets([t for t in targets if t not in replace], force)
+        check_targets([t for t in targets if t in replace], True)
+
     temps: dict[Path, Path] = {}
     backups: dict[Path, Path] = {}
     placed: list[Path] = []
     try:
-        check_targets(targets, force)
+        check()
         for target, data in files.items():
             ensure_dir(target.parent)
             remove_stale_temps(target)
             temps[target] = _write_temp(target, data)
         # Check again right before moving: another process may have created a file meanwhile.
-        check_targets(targets, force)
+        check()
         for target in targets:
             if target.exists():
                 backups[target] = _write_temp(target, target.read_bytes())

@@ -230,3 +230,12 @@ def test_a_killed_run_leaves_the_old_document_whole_and_the_next_run_cleans_up(r
     docx.Document(str(document))  # whole: it opens
     assert runner.invoke(cli, ["generate", str(CASE), "--out", str(out), "--force"]).exit_code == 0
     assert sorted(os.listdir(folder)) == [document.name]
+
+
+def test_write_all_replaces_the_files_named_in_replace_without_force(two_docs):
+    output.write_all(two_docs)
+    first, second = two_docs
+    with pytest.raises(OutputError):
+        output.write_all({first: b"x", second: b"y"}, replace=[second])
+    output.write_all({second: b"merged"}, replace=[second])
+    assert second.read_bytes() == b"merged" and first.read_bytes() == b"new one"
