@@ -8,14 +8,16 @@ one ``Fejl: ...`` line per problem on stderr, and the error's exit code
 
 from __future__ import annotations
 
+import re
+import signal
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
 
 import click
 
 from . import __version__
+from ._debug import scrubbed_traceback
 from .errors import BeredskabError
 
 #: Default output folder (relative to where the command runs).
@@ -28,11 +30,30 @@ class DanishHelpFormatter(click.HelpFormatter):
     HEADINGS = {"Options": "Tilvalg", "Commands": "Kommandoer", "Arguments": "Argumenter"}
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args.replace("[OPTIONS]", "[TILVALG]").replace("COMMAND", "KOMMANDO"),
+        super().write_usage(prog, args.replace("[OPTIONS]", "[TILVALG]").replace("COMMAND", "KOMMANDO")
+                            .replace("[ARGS]", "[ARGUMENTER]"),
                             prefix="Brug: " if prefix is None else prefix)
 
     def section(self, name: str):
         return super().section(self.HEADINGS.get(name, name))
+
+    #: Click's English notes in option help, in Danish.
+    HELP_NOTES = {"[default: ": "[standard: ", "[required]": "[skal angives]", "[env var: ": "[miljøvariabel: "}
+
+    #: Click's English metavars (``--out PATH``), in Danish.
+    METAVARS = {"PATH": "STI", "TEXT": "TEKST", "INTEGER": "HELTAL", "FLOAT": "TAL", "FILE": "FIL",
+                "DIRECTORY": "MAPPE", "BOOLEAN": "JA/NEJ", "FILENAME": "FILNAVN"}
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        rows = [(re.sub(r"\b[A-Z]+\b", lambda m: self.METAVARS.get(m.group(), m.group()), term),
+                 _replace_all(text, self.HELP_NOTES)) for term, text in rows]
+        super().write_dl(rows, *args, **kwargs)
+
+
+def _replace_all(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return text
 
 
 class DanishContext(click.Context):
@@ -57,18 +78,52 @@ def danish_usage_error(err: click.UsageError) -> str:
         hint = f"; mente du {' eller '.join(err.possibilities)}?" if err.possibilities else ""
         return f"ukendt tilvalg {err.option_name}{hint}"
     if isinstance(err, click.MissingParameter):
-        name = err.param.human_readable_name if err.param else "en værdi"
-        return f"mangler {name}"
+        return f"mangler {_param_name(err.param) or 'en værdi'}"
     if isinstance(err, click.BadParameter):
-        name = err.param.human_readable_name if err.param else "en værdi"
-        return f"ugyldig værdi for {name}"
+        return _bad_parameter(err)
     if isinstance(err, click.BadOptionUsage):
+        if "does not take a value" in err.message:
+            return f"tilvalget {err.option_name} tager ingen værdi"
         return f"tilvalget {err.option_name} kræver en værdi"
+    if isinstance(err, click.BadArgumentUsage):
+        return "forkert antal værdier til et argument"
     if err.message.startswith("No such command"):
         return f"ukendt kommando {err.message.split(' ', 3)[-1].rstrip('.')}"
     if err.message.startswith("Got unexpected extra argument"):
         return "for mange argumenter"
+    if err.message.startswith("Missing command"):
+        return "mangler en kommando"
     return "forkert brug af kommandoen"
+
+
+def _param_name(param: click.Parameter | None) -> str | None:
+    """How the user wrote a parameter: ``--out`` for an option, ``SAG.json`` for an argument."""
+    if param is None:
+        return None
+    if isinstance(param, click.Option) and param.opts:
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+class DanishBadParameter(click.BadParameter):
+    """A bad option value refused by beredskab's own callbacks: its message is Danish already."""
+
+
+def _bad_parameter(err: click.BadParameter) -> str:
+    """Danish for a value click's types refused (Choice, numbers, Path, ...)."""
+    name = _param_name(err.param) or "en værdi"
+    if isinstance(err, DanishBadParameter):
+        return f"ugyldig værdi for {name}: {err.message}"
+    kind = err.param.type if err.param is not None else None
+    if isinstance(kind, click.Choice):
+        return f"ugyldig værdi for {name}; mulige værdier: {', '.join(str(c) for c in kind.choices)}"
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return f"ugyldig værdi for {name}: skal være et tal"
+    if isinstance(kind, click.Path):
+        return f"ugyldig værdi for {name}: stien findes ikke eller kan ikke bruges"
+    if isinstance(kind, click.DateTime):
+        return f"ugyldig værdi for {name}: skal være en dato, fx 2026-11-24"
+    return f"ugyldig værdi for {name}"
 
 
 class BeredskabGroup(click.Group):
@@ -92,6 +147,9 @@ class BeredskabGroup(click.Group):
             for line in err.lines():
                 click.echo(f"Fejl: {line}", err=True)
             code = err.exit_code
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help() if err.ctx else "", err=True)
+            code = 2
         except click.UsageError as err:
             click.echo(f"Fejl: {danish_usage_error(err)}", err=True)
             click.echo("Se 'beredskab --help' for hjælp.", err=True)
@@ -99,12 +157,16 @@ class BeredskabGroup(click.Group):
         except (click.Abort, KeyboardInterrupt, EOFError):
             click.echo("Afbrudt.", err=True)
             code = 1
-        except click.ClickException as err:
-            click.echo(f"Fejl: {err.format_message()}", err=True)
+        except click.FileError as err:
+            click.echo(f"Fejl: filen kan ikke åbnes ({err.ui_filename})", err=True)
             code = err.exit_code
-        except Exception:  # noqa: BLE001 - the last line of defence: no traceback for users
+        except click.ClickException as err:  # click's texts are English: say it in Danish
+            click.echo("Fejl: kommandoen kunne ikke udføres", err=True)
+            code = err.exit_code
+        except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
             if "--debug" in argv:
-                click.echo("".join(traceback.format_exc()), err=True)
+                # Frames and exception types only: messages may quote the case's data.
+                click.echo(scrubbed_traceback(err), err=True)
             click.echo("Fejl: intern fejl i beredskab; kør igen med --debug og kontakt support", err=True)
             code = 1
         if standalone_mode:
@@ -139,7 +201,7 @@ def _parse_today(ctx, param, value):
     try:
         return parse_date(value)
     except DateParseError as err:
-        raise click.BadParameter(str(err), ctx=ctx, param=param) from err
+        raise DanishBadParameter(str(err), ctx=ctx, param=param) from err
 
 
 today_option = click.option(
@@ -322,7 +384,7 @@ def check_command(case_file, assignments, plan_dir, today):
 
 def _at_least_one(ctx, param, value):
     if value is not None and value < 1:
-        raise click.BadParameter("skal være mindst 1")
+        raise DanishBadParameter("skal være mindst 1")
     return value
 
 
@@ -362,6 +424,9 @@ def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
 
 def main() -> None:
     """Console-script entry point."""
+    # A terminated run (SIGTERM: a closed terminal, a stopped service) unwinds like
+    # Ctrl-C, so output.write_all rolls back and removes its temp files.
+    signal.signal(signal.SIGTERM, _interrupt)
     cli.main(prog_name="beredskab")
 
 
@@ -404,3 +469,7 @@ def plan_check_command(folder, plan_dir):
     if folder is None and plan_dir is None:
         raise click.MissingParameter(param=click.get_current_context().command.params[0])
     click.echo(check_pack(folder or plan_dir).summary())
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -11,8 +11,25 @@ without import cycles.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
+
+#: Longest field path or file name shown in a message; longer ones are cut with "…".
+MAX_SHOWN_CHARS = 120
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def shown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``text`` made safe for a one-line message: control characters as ``\\xNN``, cut to ``limit``.
+
+    Field paths and file names come from what the user typed (an unknown key, a
+    path): a line break in one must not split a message, and a pasted paragraph
+    used as a key must not be echoed whole.
+    """
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\u%04x" % ord(m.group()), text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -38,12 +55,12 @@ class Problem:
         """Return the one-line Danish message for this problem."""
         text = self.reason
         if self.path and self.label:
-            text = f"Felt '{self.label}' ({self.path}): {text}"
+            text = f"Felt '{self.label}' ({shown(self.path)}): {text}"
         elif self.path:
-            text = f"Felt {self.path}: {text}"
+            text = f"Felt {shown(self.path)}: {text}"
         where = []
         if self.file:
-            where.append(self.file)
+            where.append(shown(self.file, limit=4 * MAX_SHOWN_CHARS))
         if self.line is not None:
             where.append(f"linje {self.line}")
         if self.column is not None:

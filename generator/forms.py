@@ -25,11 +25,15 @@ from typing import Any, Iterable
 from cerberus import SchemaError
 
 from ._validator import CaseValidator, DanishErrorHandler
-from .errors import CaseError, FormError
+from .errors import CaseError, FormError, shown
 from .plan import Pack, deep_merge, read_yaml, without_removed
 
 #: Largest case file read; a case is a few KB, so anything this big is a mistake.
 MAX_CASE_BYTES = 2_000_000
+
+#: Longest text a string field takes when its form sets no ``maxlength`` (a safety net
+#: for packs; the default forms set a limit on every free-text field).
+MAX_TEXT_CHARS = 20_000
 
 #: Characters XML 1.0 cannot hold (pasted from e-mail: NUL, vertical tab, form feed ...).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -45,6 +49,7 @@ _JSON_REASONS = {
     "Invalid control character": "ugyldigt tegn i en tekst (skriv linjeskift som \\n)",
     "Invalid \\escape": "ugyldig brug af \\ i en tekst",
     "Invalid \\uXXXX escape": "ugyldig \\u-kode i en tekst",
+    "Illegal trailing comma": "der står et komma for meget før } eller ]",  # Python 3.13+
 }
 
 
@@ -81,7 +86,7 @@ class Forms:
         """Return the normalised case, or raise CaseError with one Problem per error."""
         validator = self.validator(now)
         data = {k: v for k, v in data.items() if k != "$schema"}  # an editor's pointer to the JSON Schema
-        if validator.validate(clean_strings(data)):
+        if validator.validate(drop_nulls(clean_strings(data))):
             return validator.document
         raise CaseError(validator.errors)
 
@@ -133,6 +138,8 @@ def _prepare(rules: dict, choices: dict, where: str, path: str) -> dict:
         rules["coerce"] = kind
     if kind == "string" and rules.get("required") and "empty" not in rules:
         rules["empty"] = False
+    if kind == "string" and "maxlength" not in rules and "allowed" not in rules:
+        rules["maxlength"] = MAX_TEXT_CHARS
     inner = rules.get("schema")
     if kind == "dict" and isinstance(inner, dict):
         rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in without_removed(inner).items()}
@@ -189,11 +196,25 @@ def clean_strings(value: Any) -> Any:
     return value
 
 
+def drop_nulls(value: Any) -> Any:
+    """Leave out fields that are null: in a case file ``null`` means "not filled in".
+
+    The form's default then applies (``[]`` for a list, ``{}`` for a group), so a
+    template never meets None where it expects a list; a required field that is
+    null gets the same "skal udfyldes" as one that is missing.
+    """
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
+    return value
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     result: dict = {}
     for key, value in pairs:
         if key in result:
-            raise CaseError(f"feltet '{key}' står to gange i samme objekt")
+            raise CaseError(f"feltet '{shown(key)}' står to gange i samme objekt")
         result[key] = value
     return result
 
@@ -202,17 +223,20 @@ def read_case_file(path: str | Path) -> dict:
     """Read a case file as a JSON object, with a Danish message for every way it can be wrong."""
     path = Path(path)
     name = str(path)
-    if path.is_dir():
-        raise CaseError("er en mappe, ikke en sagsfil", file=name)
     try:
-        size = path.stat().st_size
-        if size > MAX_CASE_BYTES:
-            raise CaseError(f"filen er for stor til at være en sagsfil (over {MAX_CASE_BYTES // 1_000_000} MB)", file=name)
-        raw = path.read_bytes()
+        if path.is_dir():
+            raise CaseError("er en mappe, ikke en sagsfil", file=name)
+        # Read at most one byte past the limit: a pipe or device has no size to stat.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CASE_BYTES + 1)
     except FileNotFoundError as err:
         raise CaseError("filen findes ikke", file=name) from err
-    except OSError as err:
+    except PermissionError as err:
+        raise CaseError("ingen adgang til at læse filen", file=name) from err
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte, an I/O error
         raise CaseError("filen kan ikke læses", file=name) from err
+    if len(raw) > MAX_CASE_BYTES:
+        raise CaseError(f"filen er for stor til at være en sagsfil (over {MAX_CASE_BYTES // 1_000_000} MB)", file=name)
     return parse_case_json(raw, name)
 
 
@@ -228,14 +252,20 @@ def parse_case_json(raw: bytes, name: str = "<input>") -> dict:
             file=name,
         ) from err
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+        # strict=False: a line break or tab pasted straight into a text is kept, not refused;
+        # other control characters are removed by clean_strings before validation.
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant, strict=False)
     except json.JSONDecodeError as err:
         reason = next((da for en, da in _JSON_REASONS.items() if err.msg.startswith(en)), "teksten er ikke gyldig JSON")
+        if err.msg.startswith(("Expecting property name", "Expecting value")) and text[:err.pos].rstrip().endswith(","):
+            reason = "der står et komma for meget før } eller ]"
         raise CaseError(f"ugyldig JSON: {reason}", file=name, line=err.lineno, column=err.colno) from err
     except CaseError as err:
         raise err.with_file(name)
     except RecursionError as err:
         raise CaseError("ugyldig JSON: for mange niveauer inde i hinanden", file=name) from err
+    except ValueError as err:  # e.g. an integer with more digits than Python converts
+        raise CaseError("ugyldig JSON: et tal er for stort", file=name) from err
     if not isinstance(data, dict):
         raise CaseError("skal indeholde ét JSON-objekt ({ ... }) med sektionerne incident, support og ban", file=name)
     return data

@@ -159,7 +159,7 @@ def test_batch_refuses_input_that_is_no_folder_or_json_lines(runner, tmp_path, n
 def test_batch_jobs_must_be_at_least_one(runner, case_folder):
     result = runner.invoke(cli, ["batch", str(case_folder), "--jobs", "0"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Fejl: ugyldig værdi for jobs")
+    assert result.stderr.startswith("Fejl: ugyldig værdi for --jobs: skal være mindst 1")
 
 
 def test_batch_count_cases_and_sources_skip_blank_lines_and_other_files(case_folder, case_lines):

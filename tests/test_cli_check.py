@@ -61,7 +61,7 @@ def test_cli_check_ban_without_hearing_warns(runner, example_data, write_case):
 def test_cli_check_refuses_a_bad_date(runner):
     result = runner.invoke(cli, ["check", PHONE, "--today", "2026-13-01"])
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == "Fejl: ugyldig værdi for today"
+    assert result.stderr.splitlines()[0] == "Fejl: ugyldig værdi for --today: datoen findes ikke i kalenderen"
     assert result.stdout == ""
 
 
