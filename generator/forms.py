@@ -110,6 +110,9 @@ def load_forms(pack: Pack) -> Forms:
         (section, rules), = merged.items()
         where = str(files[-1])
         schema[section] = _prepare(rules, choices, where, section)
+        if not schema[section].get("required"):
+            # An absent section stays absent (None), so `{% if support %}` means "the case has one".
+            schema[section]["default"] = None
         versions[section] = (rules.get("meta") or {}).get("version")
     try:
         CaseValidator(schema)

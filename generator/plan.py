@@ -110,13 +110,17 @@ class Pack:
         return [p for folder in reversed(self.dirs) if (p := folder / "forms" / f"{name}.yaml").is_file()]
 
     def form_names(self) -> list[str]:
-        """Every form any pack defines, in the order of the default pack, then new ones."""
+        """Every form any pack defines, in plan.yaml's ``forms`` order, then the rest by name.
+
+        The order is the order of a case: ``fill case`` asks the incident before the ban.
+        """
         names: list[str] = []
         for folder in reversed(self.dirs):
             for path in sorted((folder / "forms").glob("*.yaml")):
                 if path.stem not in names:
                     names.append(path.stem)
-        return names
+        order = [n for n in self.settings.get("forms") or [] if isinstance(n, str)]
+        return sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
 
     def template_dirs(self) -> list[Path]:
         """Template folders, most specific first (for a Jinja ChoiceLoader)."""

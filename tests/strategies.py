@@ -81,8 +81,10 @@ def _fill(draw, schema: dict, container: dict, root: dict, clock: _Clock) -> Non
             present = True
         elif condition and any(not p.startswith("^") and p.split(".")[0] not in seen for p in condition):
             present = True  # the condition names a later sibling: always fill, so it holds either way
+            rules = {**rules, "empty": False}
         elif condition and condition_holds(condition, lambda p: _lookup(p, container, root)):
             present = True
+            rules = {**rules, "empty": False}  # required now: a blank text would be refused
         else:
             present = draw(st.booleans())
         if not present:

@@ -143,7 +143,7 @@ def test_fill_without_output_prints_the_case_as_json(runner):
 def test_fill_unknown_form_is_a_danish_error(runner):
     result = runner.invoke(cli, ["fill", "nope"])
     assert result.exit_code == 2
-    assert result.stderr == "Fejl: formularen 'nope' findes ikke; mulige: ban, followup, incident, support eller case\n"
+    assert result.stderr == "Fejl: formularen 'nope' findes ikke; mulige: incident, support, followup, ban eller case\n"
 
 
 def test_fill_no_input_keeps_a_valid_case(forms, phone_threat_data, case_path):
