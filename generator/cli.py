@@ -60,8 +60,8 @@ class DanishContext(click.Context):
     formatter_class = DanishHelpFormatter
 
 
-class DanishCommand(click.Command):
-    """A command whose help option speaks Danish."""
+class DanishHelpOption:
+    """Mixin for commands and groups: the help option speaks Danish."""
 
     context_class = DanishContext
 
@@ -70,6 +70,10 @@ class DanishCommand(click.Command):
         if option is not None:
             option.help = "Vis denne hjælp og afslut."
         return option
+
+
+class DanishCommand(DanishHelpOption, click.Command):
+    """A command whose help speaks Danish."""
 
 
 def danish_usage_error(err: click.UsageError) -> str:
@@ -126,17 +130,10 @@ def _bad_parameter(err: click.BadParameter) -> str:
     return f"ugyldig værdi for {name}"
 
 
-class BeredskabGroup(click.Group):
+class BeredskabGroup(DanishHelpOption, click.Group):
     """The ``beredskab`` command group; the one place errors are shown."""
 
     command_class = DanishCommand
-    context_class = DanishContext
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Vis denne hjælp og afslut."
-        return option
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -133,3 +134,16 @@ def last_day_of_months(start: date, months: int) -> date:
     if same_day.day < start.day:  # clamped to the month's end: the whole short month is inside
         return same_day
     return same_day - timedelta(days=1)
+
+
+def to_json(value: Any) -> Any:
+    """Normalised case data as JSON data: dates and times as ISO text (times to the minute)."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes" if not value.second and not value.microsecond else "seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    return value

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from ._validator import condition_holds, document_path, label_of, rules_at
+from .dates import to_json
 from .errors import CaseError, Problem
 from .forms import Forms, clean_strings
 
@@ -158,19 +159,6 @@ def _within(path: str | None, field: str) -> bool:
 
 def _has(container: dict | list, part: Any) -> bool:
     return part in container if isinstance(container, dict) else isinstance(part, int) and part < len(container)
-
-
-def to_json(value: Any) -> Any:
-    """A normalised value as JSON data: dates and times as ISO text (times to the minute)."""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes" if not value.second and not value.microsecond else "seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_json(v) for v in value]
-    return value
 
 
 def skeleton(forms: Forms, sections: Iterable[str]) -> dict:

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import __version__
 from .errors import IntegrityError, OutputError
-from .render import json_ready
+from .dates import to_json
 
 #: File name of the manifest in a case folder.
 MANIFEST_NAME = "manifest.json"
@@ -39,7 +39,7 @@ def sha256(data: bytes | str) -> str:
 
 def case_hash(case: dict) -> str:
     """SHA-256 of the normalised case as canonical JSON (sorted keys, ISO dates)."""
-    text = json.dumps(json_ready(case), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(to_json(case), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return sha256(text)
 
 

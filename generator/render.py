@@ -295,14 +295,3 @@ def _danish_syntax(err: TemplateSyntaxError) -> str:
     if "no filter named" in message:
         return "ukendt filter"
     return "ugyldig Jinja-syntaks"
-
-
-def json_ready(value: Any) -> Any:
-    """Dates as ISO text, for contexts that leave Python (hashes, JSON)."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: json_ready(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_ready(v) for v in value]
-    return value

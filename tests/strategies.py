@@ -81,10 +81,10 @@ def _fill(draw, schema: dict, container: dict, root: dict, clock: _Clock) -> Non
             present = True
         elif condition and any(not p.startswith("^") and p.split(".")[0] not in seen for p in condition):
             present = True  # the condition names a later sibling: always fill, so it holds either way
-            rules = {**rules, "empty": False}
+            rules = _filled(rules)
         elif condition and condition_holds(condition, lambda p: _lookup(p, container, root)):
             present = True
-            rules = {**rules, "empty": False}  # required now: a blank text would be refused
+            rules = _filled(rules)
         else:
             present = draw(st.booleans())
         if not present:
@@ -97,6 +97,13 @@ def _fill(draw, schema: dict, container: dict, root: dict, clock: _Clock) -> Non
             _fill(draw, rules.get("schema") or {}, container[name], root, clock)
         else:
             container[name] = _value(draw, rules, root, clock)
+
+
+def _filled(rules: dict) -> dict:
+    """Rules for a field that is required now (``required_when`` holds): an empty value is refused."""
+    if rules.get("type") == "list":
+        return {**rules, "minlength": max(1, rules.get("minlength", 0))}
+    return {**rules, "empty": False}
 
 
 def _value(draw, rules: dict, root: dict, clock: _Clock) -> Any:
@@ -203,14 +210,3 @@ def value_at(data: Any, path: tuple) -> Any:
     for part in path:
         data = data[part]
     return data
-
-
-def as_json(value: Any) -> Any:
-    """Dates as ISO text, so a drawn case can be written as JSON."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    return value
