@@ -246,3 +246,14 @@ def test_packcheck_without_the_table_warns_that_nothing_was_traced(make_pack, mo
     warnings = check_pack(make_pack({"plan.yaml": "unit: X\n"})).warnings
     assert warnings == [f"Advarsel: sporingstabellen kan ikke læses ({tmp_path / 'mangler.md'}); "
                         "planens krav er ikke kontrolleret"]
+
+
+def test_traceability_table_is_installed_with_the_default_pack():
+    """plan check reads the default pack's table, so an installed beredskab must carry it."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    installed = [p.strip() for p in config["options.package_data"]["generator.defaults"].split(",")]
+    assert traceability.TABLE_PATH.as_posix() in installed
+    assert traceability.default_table().is_file()
