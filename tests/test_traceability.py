@@ -123,8 +123,8 @@ def test_traceability_covers_what_the_issue_lists():
     for action in ("tried_to_calm", "colleague_helped", "colleagues_warned", "conversation_ended",
                    "asked_to_leave", "left_or_hung_up", "police_called"):
         assert f"incident.actions_taken={action}" in fields
-    assert {"incident.police.reported", "incident.police.reported_by=employee", "support.talks_with_employee=union_representative",
-            "incident.police.director_informed_at", "ban.director.name", "followup.work_accident_reported_at"} <= fields
+    assert {"incident.police.reported", "incident.police.reported_by=employee",
+            "support.talks_with_employee=union_representative", "incident.police.director_informed_at", "ban.director.name", "followup.work_accident_reported_at"} <= fields
     assert {"leader_informed", "employees_gathered", "safety_organisation_informed", "support_assessed",
             "director_informed", "ban_director_signature", "safetynet_registration", "work_accident_report",
             "apv_followup"} <= named
