@@ -204,12 +204,27 @@ def apv_followup(f: _Facts) -> _Spec:
                  done_at=f.followup.get("apv_followup_at"))
 
 
+def not_alone_in_difficult_conversation(f: _Facts) -> _Spec | None:
+    # The plan: a conversation that tells a citizen an unwelcome decision is never held alone.
+    # A ban is such a decision; the hearing and the decision are both told to the citizen.
+    return _Spec(due_text="Når borgeren får afgørelsen at vide", done=None) if f.ban else None
+
+
+def preventive_actions_shared(f: _Facts) -> _Spec:
+    return _Spec(due_text="Når de forebyggende handlinger er aftalt", done=None)
+
+
+def union_representative_involved(f: _Facts) -> _Spec:
+    return _Spec(due_text=ONGOING, done=None)
+
+
 #: Item id -> rule. The order of plan.yaml ``checklist`` is the order of the rows.
 RULES: dict[str, Rule] = {rule.__name__: rule for rule in (
     leader_informed, employees_gathered, safety_organisation_informed, support_assessed, support_offered,
     incident_note, debriefing, director_informed, police_interview_companion, personnel_file_note,
     victim_compensation_police_report, safetynet_registration, work_accident_report, ban_hearing,
     ban_director_signature, apv_followup,
+    not_alone_in_difficult_conversation, preventive_actions_shared, union_representative_involved,
 )}
 
 

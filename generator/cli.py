@@ -459,13 +459,20 @@ def plan_init_command(folder, force):
 def plan_check_command(folder, plan_dir):
     """Kontrollér hele planpakken i MAPPE (eller --plan): filer, formularer, skabeloner og dokumenter.
 
+    Fjerner pakken et felt, et valg, et punkt i handleplanen, et dokument eller et afsnit, som
+    et af planens krav bygger på (docs/traceability.md), skrives en advarsel; den ændrer ikke
+    exitkoden.
+
     Eksempel: beredskab plan check examples/plans/jobcenter
     """
     from .packcheck import check_pack
 
     if folder is None and plan_dir is None:
         raise click.MissingParameter(param=click.get_current_context().command.params[0])
-    click.echo(check_pack(folder or plan_dir).summary())
+    report = check_pack(folder or plan_dir)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    click.echo(report.summary())
 
 
 def _interrupt(signum, frame) -> None:

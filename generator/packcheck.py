@@ -11,7 +11,10 @@ line. The checks, in order (a stage whose input is broken is skipped):
    (``plan.x``) and choice list (``label('x')``, ``choices.x``) they use exists;
 4. documents: every document that an example case (the pack's ``examples/*.json``,
    else the defaults') calls for renders, passes the HTML subset check and
-   becomes a .docx; the pack's reference.docx has every style the writer uses.
+   becomes a .docx; the pack's reference.docx has every style the writer uses;
+5. the plan traced: what the pack removed of the fields, choices, checklist items,
+   documents and sections that docs/traceability.md relies on gives warnings
+   (``PackReport.warnings``), not problems: a department may drop a duty on purpose.
 
 Static checks see branches the example never takes; rendering sees what only
 data shows. Both are needed.
@@ -33,6 +36,7 @@ from .errors import BeredskabError, PackError, Problem
 from .forms import Forms, load_case, load_forms, schema_error_parts
 from .plan import Pack, load_pack, read_yaml
 from .render import DEFAULT_PREFIX, Renderer, translate_errors
+from .traceability import pack_warnings
 
 #: "Now" for validating example cases: examples may be dated ahead, and the check is about the pack.
 EXAMPLE_NOW = datetime(2999, 12, 31, 12, 0)
@@ -56,6 +60,8 @@ class PackReport:
     templates: list[str] = field(default_factory=list)
     rendered: set[str] = field(default_factory=set)
     examples: list[Path] = field(default_factory=list)
+    #: ``Advarsel: ...`` lines (generator/traceability.py); they do not fail the check.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One Danish line: what was checked."""
@@ -112,6 +118,7 @@ def check_pack(plan_dir: str | Path) -> PackReport:
             _check_templates(engine, folder, found, report)
             _check_documents(engine, folder, found, report)
             _check_reference(pack, folder, found)
+            report.warnings = pack_warnings(engine, report.examples, now=EXAMPLE_NOW)
     if found.problems:
         raise PackError(found.problems)
     return report

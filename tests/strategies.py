@@ -126,7 +126,8 @@ def _value(draw, rules: dict, root: dict, clock: _Clock) -> Any:
         return draw(st.sampled_from([day.isoformat(), day.strftime("%d-%m-%Y"), day.strftime("%d.%m.%Y")]))
     if kind == "list":
         item = rules.get("schema") or {}
-        low = rules.get("minlength", 0)
+        # A required list (required_when that holds: empty False) needs an item: [] is "not filled in".
+        low = max(rules.get("minlength", 0), 1 if rules.get("empty") is False else 0)
         high = max(low, min(rules.get("maxlength", 3), 3))
         if "allowed" in item:
             return draw(st.lists(st.sampled_from(item["allowed"]), min_size=low, max_size=high, unique=True))

@@ -129,12 +129,15 @@ def test_checklist_rows_follow_plan_yaml_and_apply_to_the_case(engine, phone_thr
         "leader_informed", "employees_gathered", "safety_organisation_informed", "support_assessed",
         "support_offered", "incident_note", "debriefing", "personnel_file_note",
         "victim_compensation_police_report", "safetynet_registration", "apv_followup",
+        "preventive_actions_shared", "union_representative_involved",
     ]
     police = [item.id for item in engine.evaluate(example("counter_violence"), TODAY).checklist]
     assert "director_informed" in police and "work_accident_report" in police
     assert "victim_compensation_police_report" not in police and "personnel_file_note" not in police
     ban = [item.id for item in engine.evaluate(example("harassment_ban"), TODAY).checklist]
-    assert ban[-3:] == ["ban_hearing", "ban_director_signature", "apv_followup"]
+    assert ban[-6:] == ["ban_hearing", "ban_director_signature", "apv_followup",
+                        "not_alone_in_difficult_conversation", "preventive_actions_shared",
+                        "union_representative_involved"]
 
 
 def test_checklist_fills_in_numbers_and_role_titles(engine, phone_threat):
@@ -191,6 +194,32 @@ def test_checklist_text_placeholders_are_not_python_format(engine, phone_threat)
     settings["checklist"]["apv_followup"]["what"] = "{safetynet_days.__class__} {0} {safetynet_days}"
     item = items_by_id(rules.evaluate(phone_threat, settings, TODAY))["apv_followup"]
     assert item.what == "{safetynet_days.__class__} {0} 5"
+
+
+@pytest.mark.parametrize("name, item_id, applies", [
+    ("phone_threat", "not_alone_in_difficult_conversation", False),
+    ("harassment_ban", "not_alone_in_difficult_conversation", True),
+    ("counter_violence", "police_interview_companion", True),
+    ("phone_threat", "police_interview_companion", False),
+    ("phone_threat", "preventive_actions_shared", True),
+    ("counter_violence", "union_representative_involved", True),
+], ids=["no-ban-no-talk", "ban-talk", "police-companion", "no-police-no-companion",
+        "preventive-actions", "union-representative"])
+def test_checklist_reminders_of_the_plan_apply_where_they_should(engine, example, name, item_id, applies):
+    """Obligations the case does not track are reminders (Husk): listed where they apply, never overdue."""
+    item = items_by_id(engine.evaluate(example(name), date(2030, 1, 1))).get(item_id)
+    assert (item is not None) is applies
+    if applies:
+        assert (item.done, item.overdue, item.state, item.status) == (None, False, "reminder", "Husk")
+        assert item.what == engine.settings["checklist"][item_id]["what"]
+
+
+def test_checklist_reminders_name_who_the_plan_binds(engine, example):
+    items = items_by_id(engine.evaluate(example("harassment_ban"), TODAY))
+    assert items["not_alone_in_difficult_conversation"].who == "Nærmeste leder"
+    assert items["preventive_actions_shared"].who == "Arbejdsmiljøgruppen"
+    assert items["union_representative_involved"].what.startswith("Anbefaling: ")
+    assert "(TR)" in items["union_representative_involved"].what
 
 
 # --- documents and Safetynet --------------------------------------------------------------
