@@ -172,8 +172,9 @@ def work_accident_report(f: _Facts) -> _Spec | None:
         return None
     at = f.followup.get("work_accident_reported_at")
     internal = f.deadlines["safetynet_internal"]
-    return _Spec(due=deadline.due, done=at is not None, done_at=at,
-                 note=f"Planens interne frist: {internal.text}.")
+    # The plan asks for the report within its internal deadline; the law's is the outer limit.
+    return _Spec(due=min(internal.due, deadline.due), done=at is not None, done_at=at,
+                 note=f"Planens interne frist: {internal.text}. Lovens frist: {deadline.text}.")
 
 
 def hearing_done(ban: dict) -> bool:

@@ -115,6 +115,19 @@ def test_checklist_safetynet_registration_is_overdue_only_after_its_day(engine, 
     assert item.status == ("Overskredet" if overdue else "Ikke udført")
 
 
+@pytest.mark.parametrize("first_day, due", [
+    ("2026-11-17", date(2026, 11, 22)),  # the plan's 5 days after the incident come first
+    ("2026-11-18", date(2026, 11, 22)),
+], ids=["absent-from-the-day", "absent-from-the-next-day"])
+def test_checklist_work_accident_is_due_by_the_plans_five_days_not_only_the_law(engine, phone_threat, first_day, due):
+    """Issue 9: the plan says 'inden 5 dage'; the law's deadline is only the outer limit."""
+    phone_threat["incident"]["sick_leave"] = {"has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
+    item = items_by_id(engine.evaluate(phone_threat, date(2026, 11, 23)))["work_accident_report"]
+    assert item.due == due
+    assert item.overdue is True
+    assert "Planens interne frist" in item.note and "Lovens frist" in item.note
+
+
 def test_checklist_done_items_are_never_overdue(engine, example):
     items = items_by_id(engine.evaluate(example("counter_violence"), date(2027, 6, 1)))
     assert items["safetynet_registration"].done is True
