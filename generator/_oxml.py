@@ -9,6 +9,7 @@ Office Open XML reference, and a python-docx upgrade can break only this file.
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from typing import Iterable
@@ -18,8 +19,6 @@ from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 from lxml import etree
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
@@ -86,8 +85,8 @@ def _put(parent, child, order: Iterable[str]):
 
 
 def _ppr(target):
-    """Return the w:pPr of a paragraph or a style, adding it if missing."""
-    return target._element.get_or_add_pPr()
+    """Return the w:pPr of a paragraph (w:p or python-docx's) or a style, adding it if missing."""
+    return getattr(target, "_element", target).get_or_add_pPr()
 
 
 def _rpr(target):
@@ -113,35 +112,191 @@ def _tblpr(target):
 # -- fields, numbering, tables: used while building a document ------------------------
 
 
-def fld_simple(paragraph, instr: str, placeholder: str = "1") -> Run:
-    """Append a w:fldSimple field (``PAGE``, ``NUMPAGES``) to ``paragraph``; return its result run.
+def package_copy(document: Document) -> Document:
+    """Return an independent copy of ``document`` and its package (every part, relation and blob).
+
+    Copying the parsed parts costs a fraction of reading the .docx again, so the
+    reference is read once per process and each new document starts from a copy.
+    """
+    return copy.deepcopy(document)
+
+
+def body(document: Document):
+    """Return the w:body of ``document``."""
+    return document.element.body
+
+
+def header_footer(document: Document, where: str):
+    """Return (part, w:hdr or w:ftr) of the body's section's default ``where`` ("header"/"footer")."""
+    story = getattr(document.sections[-1], where)
+    return story.part, story._element
+
+
+def _story(container):
+    """The XML element blocks go into: of a Document, header, footer, cell, or the element itself."""
+    if isinstance(container, Document):
+        return container.element.body
+    return getattr(container, "_element", container)
+
+
+_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_W_R, _W_RPR, _W_T, _W_SECTPR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:sectPr")
+_W_TBL, _W_TCPR, _W_BR, _W_TAB, _W_TYPE = qn("w:tbl"), qn("w:tcPr"), qn("w:br"), qn("w:tab"), qn("w:type")
+_W_FORMAT = (qn("w:b"), qn("w:i"), qn("w:u"))  # in w:rPr's schema order
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_PLAIN = (False, False, False)
+
+
+def story_clear(container) -> None:
+    """Remove every paragraph and table from a body, header, footer or table cell.
+
+    Keeps w:sectPr (page setup) and w:tcPr (cell properties).
+    """
+    element = _story(container)
+    for child in list(element):
+        if child.tag not in (_W_SECTPR, _W_TCPR):
+            element.remove(child)
+
+
+block_items_clear = story_clear
+
+
+def last_block(element) -> str | None:
+    """Return "p" or "tbl" for the last paragraph or table in ``element``, None if it has none."""
+    for child in reversed(element):
+        if child.tag == _W_P:
+            return "p"
+        if child.tag == _W_TBL:
+            return "tbl"
+    return None
+
+
+def _append_block(element, block) -> None:
+    last = element[-1] if len(element) else None
+    if last is not None and last.tag == _W_SECTPR:
+        last.addprevious(block)  # the body's own section properties stay last
+    else:
+        element.append(block)
+
+
+def p_add(element, style_id: str | None):
+    """Append a w:p with style ``style_id`` (None: the default style) to a w:body, w:hdr, w:ftr or w:tc.
+
+    Plain lxml, not python-docx's proxies: a document has hundreds of paragraphs
+    and runs, and python-docx's way costs ten times as much per element.
+    """
+    p = element.makeelement(_W_P, {})
+    if style_id is not None:
+        ppr = etree.SubElement(p, _W_PPR)
+        etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+    _append_block(element, p)
+    return p
+
+
+def _r(parent, fmt: tuple[bool, bool, bool]):
+    """Append a w:r to ``parent`` with formatting (bold, italic, underline) switched on."""
+    r = etree.SubElement(parent, _W_R)
+    if True in fmt:  # only switch formatting on: an explicit "off" would override the style
+        rpr = etree.SubElement(r, _W_RPR)
+        for tag, on in zip(_W_FORMAT, fmt):
+            if on:
+                element = etree.SubElement(rpr, tag)
+                if tag == _W_FORMAT[2]:
+                    element.set(_W_VAL, "single")
+    return r
+
+
+def r_text(paragraph, text: str, bold: bool, italic: bool, underline: bool) -> None:
+    """Append a w:r holding ``text`` (no tabs or line breaks) with the formatting switched on."""
+    t = etree.SubElement(_r(paragraph, (bold, italic, underline)), _W_T)
+    t.text = text
+    if text != text.strip():
+        t.set(_XML_SPACE, "preserve")
+
+
+def r_break(paragraph, fmt: tuple[bool, bool, bool] = _PLAIN, *, page: bool = False) -> None:
+    """Append a run with a line break (w:br), or a page break."""
+    br = etree.SubElement(_r(paragraph, fmt), _W_BR)
+    if page:
+        br.set(_W_TYPE, "page")
+
+
+def r_tab(paragraph, fmt: tuple[bool, bool, bool] = _PLAIN) -> None:
+    """Append a run with a tab (w:tab): to the paragraph style's next tab stop."""
+    etree.SubElement(_r(paragraph, fmt), _W_TAB)
+
+
+def r_drawing(paragraph, inline, fmt: tuple[bool, bool, bool] = _PLAIN, *, descr: str | None = None) -> None:
+    """Append a run holding a picture (w:drawing around python-docx's wp:inline), with alternative text."""
+    etree.SubElement(_r(paragraph, fmt), qn("w:drawing")).append(inline)
+    if descr:
+        inline.find(qn("wp:docPr")).set("descr", descr)  # for screen readers
+
+
+def fld_simple(paragraph, instr: str, placeholder: str = "1", fmt: tuple[bool, bool, bool] = _PLAIN) -> None:
+    """Append a w:fldSimple field (``PAGE``, ``NUMPAGES``) to a w:p or a python-docx paragraph.
 
     Word recalculates the field when it lays out the page; the placeholder is what
     a reader without field support shows.
     """
-    field = _el("w:fldSimple", w_instr=f" {instr} ")
-    run = _el("w:r")
-    text = _el("w:t")
-    text.text = placeholder
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-    return Run(run, paragraph)
+    field = etree.SubElement(_story(paragraph), qn("w:fldSimple"))
+    field.set(qn("w:instr"), f" {instr} ")
+    etree.SubElement(_r(field, fmt), _W_T).text = placeholder
 
 
-def num_restart(document: Document, style, ilvl: int) -> int | None:
-    """Add a w:num restarting at 1 (w:lvlOverride/w:startOverride) for the list ``style`` uses.
+def tbl_add(element, style_id: str | None, widths: list[int], rows: int, *, autofit: bool,
+            first_row: bool, first_column: bool) -> list[list]:
+    """Append a table over the full text width to a w:body, w:hdr or w:ftr; return its empty w:tc's by row.
 
-    Return its numId, or None when the style has no numbering. Each ``<ol>`` gets
-    its own w:num so a second numbered list starts at 1 instead of continuing.
+    ``widths`` are the columns' widths in EMU; a ``first_row`` table repeats its
+    first row on every page (w:tblHeader) and its style's first-row look applies.
     """
+    tbl = element.makeelement(_W_TBL, {})
+    pr = etree.SubElement(tbl, qn("w:tblPr"))
+    if style_id is not None:
+        etree.SubElement(pr, qn("w:tblStyle")).set(_W_VAL, style_id)
+    etree.SubElement(pr, qn("w:tblW"), {qn("w:w"): "5000", qn("w:type"): "pct"})  # 100 % of the text width
+    etree.SubElement(pr, qn("w:tblLayout"), {qn("w:type"): "autofit" if autofit else "fixed"})
+    pr.append(_tbl_look(first_row=first_row, first_column=first_column))
+    grid = etree.SubElement(tbl, qn("w:tblGrid"))
+    twips = [str(int(round(width / 635.0))) for width in widths]
+    for width in twips:
+        etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), width)
+    cells = []
+    for number in range(rows):
+        tr = etree.SubElement(tbl, qn("w:tr"))
+        if first_row and number == 0:
+            etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:tblHeader"))
+        row = []
+        for width in twips:
+            tc = etree.SubElement(tr, qn("w:tc"))
+            etree.SubElement(etree.SubElement(tc, _W_TCPR), qn("w:tcW"), {qn("w:type"): "dxa", qn("w:w"): width})
+            row.append(tc)
+        cells.append(row)
+    _append_block(element, tbl)
+    return cells
+
+
+def style_num_id(style) -> int | None:
+    """The numId of the numbering a paragraph style uses (its w:numPr), None if it has none."""
     pPr = style._element.pPr
     numPr = pPr.numPr if pPr is not None else None
     if numPr is None or numPr.numId is None:
         return None
+    return numPr.numId.val
+
+
+def num_restart(document: Document, num_id: int | None, ilvl: int) -> int | None:
+    """Add a w:num restarting at 1 (w:lvlOverride/w:startOverride) for the numbering ``num_id``.
+
+    Return its numId, or None when there is no such numbering. Each ``<ol>`` gets
+    its own w:num so a second numbered list starts at 1 instead of continuing.
+    """
+    if num_id is None:
+        return None
     numbering = document.part.numbering_part.element
     try:
-        abstract_id = numbering.num_having_numId(numPr.numId.val).abstractNumId.val
+        abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
     except KeyError:
         return None
     num = numbering.add_num(abstract_id)
@@ -149,45 +304,9 @@ def num_restart(document: Document, style, ilvl: int) -> int | None:
     return num.numId
 
 
-_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
-_W_R, _W_RPR, _W_T, _W_SECTPR = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:sectPr")
-_W_FORMAT = (qn("w:b"), qn("w:i"), qn("w:u"))  # in w:rPr's schema order
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def p_add(container, style_id: str | None) -> Paragraph:
-    """Append a w:p with style ``style_id`` (None: the default style) to a body, header, footer or cell.
-
-    Plain lxml, not python-docx's proxies: a document has hundreds of paragraphs
-    and runs, and python-docx's way costs ten times as much per element.
-    """
-    element = container.element.body if isinstance(container, Document) else container._element
-    p = element.makeelement(_W_P, {})
-    if style_id is not None:
-        ppr = etree.SubElement(p, _W_PPR)
-        etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
-    last = element[-1] if len(element) else None
-    if last is not None and last.tag == _W_SECTPR:
-        last.addprevious(p)  # the body's own section properties stay last
-    else:
-        element.append(p)
-    return Paragraph(p, container)
-
-
-def r_text(paragraph: Paragraph, text: str, bold: bool, italic: bool, underline: bool) -> None:
-    """Append a w:r holding ``text`` (no tabs or line breaks) with the formatting switched on."""
-    r = etree.SubElement(paragraph._p, _W_R)
-    if bold or italic or underline:
-        rpr = etree.SubElement(r, _W_RPR)
-        for tag, on in zip(_W_FORMAT, (bold, italic, underline)):
-            if on:
-                element = etree.SubElement(rpr, tag)
-                if tag == _W_FORMAT[2]:
-                    element.set(_W_VAL, "single")
-    t = etree.SubElement(r, _W_T)
-    t.text = text
-    if text != text.strip():
-        t.set(_XML_SPACE, "preserve")
+def keep_next(target) -> None:
+    """Keep a paragraph (w:p or python-docx's) or paragraph style on the page of the next (w:keepNext)."""
+    _put(_ppr(target), _el("w:keepNext"), _PPR_ORDER)
 
 
 def num_pr(target, num_id: int, ilvl: int) -> None:
@@ -210,28 +329,15 @@ def tbl_w(table, fiftieths_of_percent: int = 5000) -> None:
 
 def tbl_look(table, *, first_row: bool, first_column: bool) -> None:
     """Say which conditional parts of the table style apply (w:tblLook), e.g. the header row."""
+    _put(_tblpr(table), _tbl_look(first_row=first_row, first_column=first_column), _TBLPR_ORDER)
+
+
+def _tbl_look(*, first_row: bool, first_column: bool):
     val = 0x0020 * first_row + 0x0080 * first_column + 0x0200 + 0x0400  # no banding
-    look = _el(
+    return _el(
         "w:tblLook", w_val=f"{val:04X}", w_firstRow=int(first_row), w_lastRow=0,
         w_firstColumn=int(first_column), w_lastColumn=0, w_noHBand=1, w_noVBand=1,
     )
-    _put(_tblpr(table), look, _TBLPR_ORDER)
-
-
-def doc_pr_descr(inline_shape, text: str) -> None:
-    """Set a picture's alternative text (wp:docPr/@descr) for screen readers."""
-    inline_shape._inline.docPr.set("descr", text)
-
-
-def block_items_clear(container) -> None:
-    """Remove every paragraph and table from a body, header, footer or table cell.
-
-    Keeps w:sectPr (page setup) and w:tcPr (cell properties).
-    """
-    element = container.element.body if isinstance(container, Document) else container._element
-    for child in list(element):
-        if child.tag not in (qn("w:sectPr"), qn("w:tcPr")):
-            element.remove(child)
 
 
 def lang(document: Document, tag: str) -> None:
