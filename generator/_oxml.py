@@ -10,8 +10,6 @@ Office Open XML reference, and a python-docx upgrade can break only this file.
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 from typing import Iterable
 
 from docx.document import Document
@@ -20,6 +18,8 @@ from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
+
+from generator import _zip
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
 _PPR_ORDER = (
@@ -58,8 +58,6 @@ _AFTER_THEME_FONT_LANG = (
 
 _BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
-# Zip entries get this fixed time so the same document gives the same bytes.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _el(tag: str, **attrs: object):
@@ -377,22 +375,13 @@ def package_bytes(document: Document) -> bytes:
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
-    stable = io.BytesIO()
-    with zipfile.ZipFile(stable, "w") as target:
-
-        def put(uri, blob: bytes) -> None:
-            entry = zipfile.ZipInfo(uri.membername, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, blob, compresslevel=9)
-
-        put(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
-        put(PACKAGE_URI.rels_uri, package.rels.xml)
-        for part in parts:
-            put(part.partname, part.blob)
-            if len(part.rels):
-                put(part.partname.rels_uri, part.rels.xml)
-    return stable.getvalue()
+    entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
+               (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
+    for part in parts:
+        entries.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            entries.append((part.partname.rels_uri.membername, part.rels.xml))
+    return _zip.archive(entries)
 
 
 # -- styles and package: used by scripts/build_reference.py ----------------------------
