@@ -22,6 +22,9 @@ from .errors import PackError
 #: Environment variable naming a department's pack, used when ``--plan`` is not given.
 PLAN_ENV = "BEREDSKAB_PLAN"
 
+# libyaml's safe loader when PyYAML was built with it: the same result, ten times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Largest YAML file a pack may hold; forms and plan.yaml are a few KB.
 MAX_YAML_BYTES = 1_000_000
 
@@ -46,7 +49,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as err:
         raise PackError("filen kan ikke læses", file=str(path)) from err
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
