@@ -87,6 +87,18 @@ class PackSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        #: Template name -> the templates it extends, includes or imports, recorded when
+        #: Jinja parses it, so the manifest need not parse every template a second time.
+        self.references: dict[str, list[str | None]] = {}
+
+    def _parse(self, source: str, name: str | None, filename: str | None):
+        tree = super()._parse(source, name, filename)
+        if name is not None:
+            self.references[name] = list(meta.find_referenced_templates(tree))
+        return tree
+
     def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
             raise _TooLarge("exponent")
@@ -171,7 +183,9 @@ class Renderer:
                 continue
             with translate_errors(name, self.pack):
                 source, _, _ = self.env.loader.get_source(self.env, name)
-                referenced = meta.find_referenced_templates(self.env.parse(source))
+                if name not in self.env.references:
+                    self.env.get_template(name)  # compiling records what it references
+                referenced = self.env.references[name]
             found[name] = source
             pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
         return found
