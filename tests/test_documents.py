@@ -81,6 +81,8 @@ def test_incident_note_lists_the_support_offered_and_whether_it_was_taken(incide
     assert support == ["Kollegial samtale – taget imod",
                        "Tilbud i kommunens trivselsordning, herunder akutte tiltag – ikke taget imod",
                        "Psykologisk krisehjælp – ikke taget imod"]
+    support_table = fields_table(incident_note.tables[4])
+    assert support_table["Hvem taler med medarbejderen"] == "Leder og Arbejdsmiljørepræsentant (AMR)"
 
 
 def test_incident_note_without_police_report_points_to_the_personnel_file_note(incident_note):
