@@ -81,7 +81,7 @@ def test_incident_note_lists_the_support_offered_and_whether_it_was_taken(incide
     assert support == ["Kollegial samtale – taget imod",
                        "Tilbud i kommunens trivselsordning, herunder akutte tiltag – ikke taget imod",
                        "Psykologisk krisehjælp – ikke taget imod"]
-    support_table = fields_table(incident_note.tables[4])
+    support_table = fields_table(incident_note.tables[3])  # facts, injuries, notified, support
     assert support_table["Hvem taler med medarbejderen"] == "Leder og Arbejdsmiljørepræsentant (AMR)"
 
 
