@@ -27,7 +27,7 @@ SOON = "Hurtigst muligt"
 ONGOING = "Løbende"
 
 #: Warning while a ban's hearing is unfinished, when plan.yaml has no ``texts.ban_not_ready``.
-BAN_NOT_READY = "MÅ IKKE SENDES: Borgeren er ikke partshørt færdigt."
+BAN_NOT_READY = "MÅ IKKE SENDES: Partshøringen af borgeren er ikke afsluttet."
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -273,7 +273,13 @@ def _check_names(tree: nodes.Template, filename: str, known: set[str], engine: E
     """Variables, case fields, plan settings and choice lists used in ``tree`` exist."""
     from jinja2 import meta
 
-    for name in sorted(meta.find_undeclared_variables(tree) - known):
+    # A template's top-level {% import %} and {% macro %} are visible in its blocks,
+    # though Jinja's analysis treats each block as a scope of its own.
+    top = {n.target for n in tree.body if isinstance(n, nodes.Import)}
+    top |= {n.name for n in tree.body if isinstance(n, nodes.Macro)}
+    top |= {name for n in tree.body if isinstance(n, nodes.FromImport)
+            for name in (alias if isinstance(alias, str) else alias[1] for alias in n.names)}
+    for name in sorted(meta.find_undeclared_variables(tree) - known - top):
         line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), None)
         found.add(f"skabelonen bruger variablen '{name}', som ikke findes", file=filename, line=line)
     choices = engine.forms.choices

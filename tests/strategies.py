@@ -87,6 +87,8 @@ def _fill(draw, schema: dict, container: dict, root: dict, clock: _Clock) -> Non
             rules = _filled(rules)
         else:
             present = draw(st.booleans())
+        if condition and present and rules.get("type") == "list":
+            rules = {**rules, "minlength": max(1, rules.get("minlength", 0))}  # required: an empty list is refused
         if not present:
             if draw(st.booleans()):
                 container[name] = None

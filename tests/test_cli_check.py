@@ -55,7 +55,7 @@ def test_cli_check_ban_without_hearing_warns(runner, example_data, write_case):
     lines = result.output.splitlines()
     assert "[ ] Borgeren partshøres, før forbuddet besluttes" in lines
     warnings = lines[lines.index("Advarsler:") + 1:]
-    assert warnings[0].startswith("  ! MÅ IKKE SENDES: Borgeren er ikke partshørt færdigt.")
+    assert warnings[0].startswith("  ! MÅ IKKE SENDES: Partshøringen af borgeren er ikke afsluttet.")
 
 
 def test_cli_check_refuses_a_bad_date(runner):

@@ -41,7 +41,6 @@ def test_incident_note_has_title_and_section_headings(incident_note):
         "Underretning og opfølgning",
         "Politi",
         "Støtte og hjælp",
-        "Underskrift",
     ]
     assert headings(incident_note, 3) == ["Varselstegn", "Tilbudt støtte"]
 
@@ -50,11 +49,12 @@ def test_incident_note_facts_table_holds_the_case(incident_note):
     facts = fields_table(incident_note.tables[0])
     assert incident_note.tables[0].style.name == "Beredskab Felter"
     assert facts["Sagsnummer"] == "KME-2026-031"
-    assert facts["Tidspunkt"] == "17. november 2026 kl. 10.40 til 17. november 2026 kl. 10.55"
+    assert facts["Tidspunkt"] == "17. november 2026 kl. 10.40–10.55"
     assert facts["Kontaktform"] == "Telefon"
     assert facts["Type af hændelse"] == "Trussel, Psykisk vold"
     assert facts["Berørte medarbejdere"] == "Mette Søndergaard, Byggesagsbehandler, Byg, Plan & Miljø"
-    assert facts["Notatets dato"] == "18. november 2026"
+    assert facts["Udarbejdet af"] == "Lone Kristensen, Afdelingsleder, Byg, Plan & Miljø"
+    assert "Notatets dato" not in facts, "the date line above the title carries the note's date"
 
 
 def test_incident_note_is_dated_by_the_note_date_right_aligned(incident_note):
@@ -73,7 +73,16 @@ def test_incident_note_marks_the_actions_taken_as_checkboxes(incident_note):
     lines = [p.text for p in incident_note.paragraphs if p.text[:1] and p.text[0] in "☐☒"]
     assert "☒ Forsøgte at berolige og tale til rette" in lines
     assert "☐ Borgeren blev bedt om at gå" in lines
-    assert len(lines) == 7 + 7  # the plan's action steps + the support options
+    assert len(lines) == 7  # the plan's action steps
+
+
+def test_incident_note_lists_the_support_offered_and_whether_it_was_taken(incident_note):
+    support = [p.text for p in incident_note.paragraphs if p.style.name == "List Bullet"]
+    assert support == ["Kollegial samtale – taget imod",
+                       "Tilbud i kommunens trivselsordning, herunder akutte tiltag – ikke taget imod",
+                       "Psykologisk krisehjælp – ikke taget imod"]
+    support_table = fields_table(incident_note.tables[3])  # facts, injuries, notified, support
+    assert support_table["Hvem taler med medarbejderen"] == "Leder og Arbejdsmiljørepræsentant (AMR)"
 
 
 def test_incident_note_without_police_report_points_to_the_personnel_file_note(incident_note):
@@ -156,7 +165,7 @@ def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat
         engine.render_html(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [
         "skabelonen bruger en variabel eller et felt, der ikke findes (location) "
-        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 11)"
+        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 12)"
     ]
 
 

@@ -12,13 +12,11 @@ from .test_documents import fields_table, headings, open_docx
 
 #: The h2 sections of each document; stable, so they can be traced to the plan.
 SECTIONS = {
-    "personnel_file_note": ["Kort beskrivelse", "Politi", "Skader, symptomer og fravær", "Vidner",
-                            "Støtte og hjælp", "Safetynet", "Underskrift"],
-    "visit_ban": ["Afgørelse", "Forbuddets omfang og varighed", "Begrundelse", "Partshøring",
-                  "Sådan kan du fortsat kontakte kommunen", "Hvis forbuddet overtrædes", "Klagevejledning",
-                  "Underskrift"],
+    "personnel_file_note": ["Kort beskrivelse", "Skader, fravær og arbejdsskade", "Støtte og hjælp"],
+    "visit_ban": ["Afgørelse", "Begrundelse", "Partshøring", "Sådan kan du fortsat kontakte kommunen",
+                  "Hvis forbuddet overtrædes", "Klagevejledning"],
     "safetynet_summary": ["Anmeldelse og frister", "Medarbejder", "Hændelsen", "Skade og fravær", "Årsag",
-                          "Vidner", "Anmeldes af"],
+                          "Vidner"],
     "checklist": ["Opgaver", "Frister", "Dokumenter"],
 }
 
@@ -66,7 +64,10 @@ def render(engine, example):
 @pytest.mark.parametrize("name, document", EXAMPLE_DOCUMENTS, ids=[f"{n}-{d}" for n, d in EXAMPLE_DOCUMENTS])
 def test_every_example_document_has_its_title_sections_and_no_cpr(engine, render, name, document):
     docx_file = render(name, document)
-    assert headings(docx_file, 1) == [engine.documents()[document]["title"]]
+    if document == "visit_ban":  # a letter: its subject line is the title
+        assert headings(docx_file, 1) == ["Afgørelse om forbud mod at komme i Kultur, Miljø & Erhverv og Borgerservice"]
+    else:
+        assert headings(docx_file, 1) == [engine.documents()[document]["title"]]
     if document in SECTIONS:
         assert headings(docx_file, 2) == SECTIONS[document]
     assert not CPR.search(all_text(docx_file))
@@ -88,27 +89,34 @@ def test_personnel_file_note_without_police_documents_the_episode_for_a_claim(re
     note = render("phone_threat", "personnel_file_note")
     facts = fields_table(note.tables[0])
     assert facts["Medarbejder"] == "Mette Søndergaard, Byggesagsbehandler, Byg, Plan & Miljø"
-    assert facts["Tidspunkt"] == "17. november 2026 kl. 10.40 til 17. november 2026 kl. 10.55"
+    assert facts["Tidspunkt"] == "17. november 2026 kl. 10.40–10.55", "one day: the end is only a time"
+    assert facts["Anmeldt til politiet"] == "Nej"
+    assert facts["Vidner"] == "Jens Østergaard (Kollega, sad ved nabobordet og hørte samtalen på højttaler)"
     text = all_text(note)
-    assert "Hændelsen er ikke anmeldt til politiet. Dette notat dokumenterer episoden" in text
-    assert "udsat for trussel og psykisk vold fra en borger." in text
-    assert "notatet om hændelsen (sag KME-2026-031) af 18. november 2026" in text
+    assert ("Den 17. november 2026 kl. 10.40 blev Mette Søndergaard udsat for trussel og psykisk vold "
+            "fra en borger over telefonen. Notatet dokumenterer episoden til brug for en eventuel "
+            "arbejdsskade- eller erstatningssag, da hændelsen ikke er anmeldt til politiet. "
+            "Forløbet er beskrevet i notatet om hændelsen af 18. november 2026.") in text
     assert styled(note, "Beredskab Note") == [
         "Husk: offererstatning kræver normalt, at forholdet er anmeldt til politiet inden 72 timer "
         "(frist 20. november 2026 kl. 10.40). Medarbejderen kan også selv anmelde hændelsen til politiet."
     ]
-    assert "Endnu ikke anmeldt i Safetynet. Frist efter planen: 22. november 2026." in text
+    injuries = fields_table(note.tables[1])
+    assert injuries["Anmeldt som arbejdsskade"] == "Endnu ikke; frist efter planen 22. november 2026"
+    assert injuries["Fysiske skader"] == "Ingen oplyst"
     assert styled(note, "Beredskab Lille") == ["Kopi til: Mette Søndergaard"]
 
 
 def test_personnel_file_note_with_police_and_sick_leave(render):
     note = render("counter_violence", "personnel_file_note")
-    text = all_text(note)
-    assert ("Hændelsen er anmeldt til politiet den 3. november 2026 kl. 09.40 af lederen, "
-            "journalnummer 3700-10112-00871-26.") in text
+    facts = fields_table(note.tables[0])
+    assert facts["Anmeldt til politiet"] == (
+        "Ja, 3. november 2026 kl. 09.40 af lederen, journalnummer 3700-10112-00871-26")
+    assert "da hændelsen ikke er anmeldt" not in all_text(note)
+    assert styled(note, "Beredskab Note") == [], "no reminder of the 72 hours: the police have the case"
     injuries = fields_table(note.tables[1])
-    assert injuries["Sygefravær"] == "Ja, første fraværsdag 4. november 2026 (8 dage indtil nu)"
-    assert "Anmeldt som arbejdsskade i Safetynet den 5. november 2026, nummer SN-2026-1147." in text
+    assert injuries["Sygefravær"] == "Ja, første fraværsdag 4. november 2026 (8 fraværsdage indtil nu)"
+    assert injuries["Anmeldt som arbejdsskade"] == "5. november 2026 i Safetynet, nummer SN-2026-1147"
     support = [p.text for p in note.paragraphs if p.style.name == "List Bullet"]
     assert "Psykologisk krisehjælp – taget imod" in support
     assert "Information i forhold til bl.a. familie – ikke taget imod" in support
@@ -120,14 +128,39 @@ def test_visit_ban_is_a_letter_to_the_citizen_with_decision_and_dates(render):
     ban = render("harassment_ban", "visit_ban")
     body = [p.text for p in ban.paragraphs]
     assert body[:2] == ["Henrik Møller", "Fjordvej 7\n6200 Aabenraa"]
-    assert styled(ban, "Beredskab Dato") == ["Rådhuset, 20. november 2026"]
-    assert ("Aabenraa Kommune giver dig forbud mod at komme i lokalerne hos følgende forvaltninger: "
-            "Kultur, Miljø & Erhverv, Borgerservice.") in body
-    assert ("Forbuddet gælder fra og med 23. november 2026 til og med 22. maj 2027. "
-            "Derefter bortfalder det af sig selv.") in body
-    scope = fields_table(ban.tables[0])
-    assert scope["Omfang"] == "Navngivne forvaltninger: Kultur, Miljø & Erhverv, Borgerservice"
-    assert scope["Gælder til og med"] == "22. maj 2027"
+    assert styled(ban, "Beredskab Dato") == ["Rådhuset, 20. november 2026\nSagsnr. KME-2026-029"]
+    assert headings(ban, 1) == ["Afgørelse om forbud mod at komme i Kultur, Miljø & Erhverv og Borgerservice"]
+    assert "Aabenraa Kommune giver dig forbud mod at komme i Kultur, Miljø & Erhverv og Borgerservice." in body
+    assert "Forbuddet gælder disse bygninger og adresser: Rådhuset, Skelbækvej 2, 6200 Aabenraa." in body
+    assert ("Forbuddet gælder fra og med den 23. november 2026 til og med den 22. maj 2027. "
+            "Derefter ophører det af sig selv.") in body
+    [period] = [p for p in ban.paragraphs if p.text.startswith("Forbuddet gælder fra og med")]
+    dates = [r.text for r in period.runs if r.bold]
+    assert dates == ["23. november 2026", "22. maj 2027"]
+
+
+@pytest.mark.parametrize("scope, administrations, subject", [
+    ("workplace", [], "Kultur, Miljø & Erhverv på Rådhuset"),
+    ("named_administrations", ["Borgerservice"], "Borgerservice"),
+    ("all_administrations", [], "Aabenraa Kommunes forvaltninger"),
+], ids=["workplace", "one-administration", "all"])
+def test_visit_ban_subject_names_where_the_ban_applies(example, render, scope, administrations, subject):
+    case = example("harassment_ban")
+    case["ban"].update(scope=scope, administrations=administrations)
+    ban = render("harassment_ban", "visit_ban", case=case)
+    assert headings(ban, 1) == [f"Afgørelse om forbud mod at komme i {subject}"]
+    assert f"Aabenraa Kommune giver dig forbud mod at komme i {subject}." in [p.text for p in ban.paragraphs]
+
+
+def test_visit_ban_to_the_citizen_has_no_confidentiality_stamp_and_no_internal_details(engine, render):
+    ban = render("harassment_ban", "visit_ban")
+    header = "\n".join(p.text for p in ban.sections[0].header.paragraphs)
+    assert "Fortroligt" not in header
+    assert "Aabenraa Kommune" in all_text(ban) or "Aabenraa Kommune" in header
+    text = all_text(ban)
+    for internal in ("Camilla Frost", "Karsten Holm", "Anders Bech (", "Safetynet", "arbejdsskade",
+                     "offererstatning", "Handleplan"):
+        assert internal not in text, internal
 
 
 def test_visit_ban_gives_reasons_hearing_contact_and_complaint_guidance(engine, render):
@@ -137,7 +170,7 @@ def test_visit_ban_gives_reasons_hearing_contact_and_complaint_guidance(engine, 
     for key in ("ban_legal_basis", "ban_considerations", "ban_breach", "ban_complaint"):
         assert texts[key] in text
     assert "Folketingets Ombudsmand" in texts["ban_complaint"]
-    assert "ikke en anden forvaltningsmyndighed" in texts["ban_complaint"]
+    assert "ikke klage over afgørelsen til en anden forvaltningsmyndighed" in texts["ban_complaint"]
     assert "forlænger ikke i sig selv forbuddet" in texts["ban_breach"]
     episodes = [p.text for p in ban.paragraphs if p.style.name == "List Bullet" and p.text.startswith(("15.", "6.", "28."))]
     assert [e.split(":")[0] for e in episodes] == [
@@ -148,8 +181,11 @@ def test_visit_ban_gives_reasons_hearing_contact_and_complaint_guidance(engine, 
     assert ("Vi skrev til dig den 2. november 2026, at vi overvejede at give dig forbud, "
             "og bad om dine bemærkninger senest den 16. november 2026.") in text
     assert "Du kan skrive til os via Digital Post." in text
+    assert "Du kan ringe på telefon 73 76 76 76." in text
+    assert "Med venlig hilsen" in text
     assert styled(ban, "Beredskab Underskrift") == [
-        "Birgitte Lauridsen", "Forvaltningsdirektør, Kultur, Miljø & Erhverv", "Sag KME-2026-029"]
+        "Birgitte Lauridsen", "Forvaltningsdirektør, Kultur, Miljø & Erhverv",
+        "Anders Bech", "Afdelingsleder, Natur & Miljø"]
     assert styled(ban, "Beredskab Advarsel") == []
 
 
@@ -173,8 +209,8 @@ def test_visit_ban_without_hearing_says_loudly_it_must_not_be_sent(engine, examp
 def test_safetynet_summary_with_sick_leave_is_also_a_work_accident_with_both_deadlines(render):
     summary = render("counter_violence", "safetynet_summary")
     reporting = fields_table(summary.tables[0])
-    assert reporting["Anmeldes som arbejdsskade"] == "Ja"
-    assert reporting["Anmeldes som arbejdsulykke"] == "Ja, hændelsen har medført sygefravær"
+    assert reporting["Anmeldes som arbejdsskade"] == "Ja, anmeldt 5. november 2026"
+    assert reporting["Anmeldes som arbejdsulykke"] == "Ja, hændelsen har medført sygefravær; anmeldt 6. november 2026"
     assert reporting["Anmeldelse i Safetynet (planens interne frist)"] == (
         "8. november 2026 (5 dage efter hændelsen den 3. november 2026)")
     assert reporting["Anmeldelse af arbejdsulykke (lovens frist)"] == (
@@ -187,18 +223,22 @@ def test_safetynet_summary_with_sick_leave_is_also_a_work_accident_with_both_dea
     assert injury["Første fraværsdag"] == "4. november 2026"
     assert injury["Fraværsdage indtil nu"] == "8"
     assert styled(summary, "Beredskab Advarsel") == []
-    assert ("Anmeldelsen foretages af arbejdsmiljørepræsentant (AMR): Karsten Holm, "
-            "sammen med Sofie Andersen.") in all_text(summary)
+    assert reporting["Anmeldes af"] == "Karsten Holm, arbejdsmiljørepræsentant (AMR), sammen med Sofie Andersen"
+    assert styled(summary, "Beredskab Note") == [], "physical violence needs no note on harassment"
 
 
 def test_safetynet_summary_without_sick_leave_and_overdue(render):
     summary = render("phone_threat", "safetynet_summary")
     reporting = fields_table(summary.tables[0])
+    assert reporting["Anmeldes som arbejdsskade"] == "Ja"
     assert reporting["Anmeldes som arbejdsulykke"] == "Nej, intet sygefravær"
+    assert reporting["Anmeldes af"] == "Arbejdsmiljørepræsentant (AMR), sammen med Mette Søndergaard"
     assert "Anmeldelse af arbejdsulykke (lovens frist)" not in reporting
     assert styled(summary, "Beredskab Advarsel") == [
-        "Fristen er overskredet: Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage) "
-        "– frist 22. november 2026."]
+        "Fristen udløb den 22. november 2026: Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage)."]
+    injury = fields_table(summary.tables[3])
+    assert "Fysiske skader" not in injury, "an empty field is left out, the type of injury says it"
+    assert injury["Type af skade"] == "Psykisk"
     on_time = render("phone_threat", "safetynet_summary", today=date(2026, 11, 22))
     assert styled(on_time, "Beredskab Advarsel") == []
 
@@ -209,6 +249,7 @@ def test_safetynet_summary_counts_harassment_by_a_citizen_as_violence(engine, re
     assert cause["Årsagskategori"] == engine.settings["choices"]["safetynet_cause"]["violence"]
     assert cause["Årsagskategori"].startswith("Arbejdsrelateret vold")
     assert cause["Udøver"] == "Borger"
+    assert styled(summary, "Beredskab Note")[0].startswith("Krænkende handlinger, herunder seksuel chikane")
 
 
 def test_safetynet_summary_harassment_by_a_colleague_is_an_offensive_act(engine, example, render):
@@ -231,10 +272,14 @@ def test_checklist_document_table_has_what_who_deadline_status(engine, example, 
     safetynet = by_what["Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage)"]
     assert safetynet[1:] == ["Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder", "22. november 2026",
                              "Overskredet"]
+    [row] = [r for r in checklist.tables[1].rows if r.cells[0].text.startswith("Sagen anmeldes som arbejdsskade")]
+    assert all(run.bold for cell in row.cells[2:] for p in cell.paragraphs for run in p.runs), "overdue is bold"
     assert by_what["Nærmeste leder kontaktes øjeblikkeligt"][3] == "Udført 17. november 2026 kl. 11.00"
     summary = fields_table(checklist.tables[0])
     assert summary["Status pr."] == "26. november 2026"
-    assert summary["Overskredne opgaver"] == "2"
+    assert summary["Overskredne frister"] == "2"
+    on_time = fields_table(render("counter_violence", "checklist").tables[0])
+    assert on_time["Overskredne frister"] == "Ingen"
 
 
 def test_checklist_document_lists_deadlines_and_documents(render):
@@ -247,8 +292,18 @@ def test_checklist_document_lists_deadlines_and_documents(render):
          "14 dage efter første fraværsdag den 4. november 2026"],
     ]
     documents = [p.text for p in checklist.paragraphs if p.style.name == "List Bullet"]
-    assert documents[1].startswith("Notat til personalesagen: dannes ikke automatisk")
-    assert documents[2].startswith("Forbud mod at komme i forvaltningen: dannes ikke automatisk")
+    assert documents[0] == "Notat om hændelsen: planen kræver et notat efter hver episode"
+    assert documents[1].startswith("Notat til personalesagen (efter behov): kan dannes")
+    assert documents[2] == ("Forbud mod at komme i forvaltningen (efter behov): sagen har ingen afgørelse om forbud; "
+                            "er udøveren en borger, vurderer lederen, om der skal udstedes forbud mod at komme "
+                            "i forvaltningen")
+
+
+def test_checklist_shows_the_preventive_actions_under_the_apv_task(render):
+    checklist = render("harassment_ban", "checklist")
+    [apv] = [r for r in rows(checklist.tables[1]) if r[0].startswith("Forebyggende handlinger drøftes")]
+    assert apv[0].endswith("Møder med borgere i sager med konflikt holdes altid med to medarbejdere.")
+    assert apv[3] == "Udført 12. november 2026"
 
 
 def test_generate_without_doc_writes_every_applicable_document(engine, example, tmp_path):

@@ -52,12 +52,12 @@ def test_manifest_template_hash_covers_the_extends_chain(written):
     template = written["documents"][NOTE]["template"]
     assert template["name"] == "incident_note.html.j2"
     assert template["sources"] == {
-        name: sha(ROOT / "templates" / name) for name in ("_base.html.j2", "incident_note.html.j2")
+        name: sha(ROOT / "templates" / name) for name in ("_base.html.j2", "_macros.html.j2", "incident_note.html.j2")
     }
     assert template == manifest.template_record(
         "incident_note.html.j2",
         {name: (ROOT / "templates" / name).read_text(encoding="utf-8")
-         for name in ("_base.html.j2", "incident_note.html.j2")})
+         for name in ("_base.html.j2", "_macros.html.j2", "incident_note.html.j2")})
 
 
 def test_manifest_holds_no_personal_data(case_folder, phone_threat):
