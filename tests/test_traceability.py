@@ -196,10 +196,10 @@ def _examples_without(path: str) -> dict[str, str]:
 
 
 def test_packcheck_warns_when_a_pack_removes_a_traced_field(make_pack):
-    pack = make_pack({"forms/followup.yaml": "followup:\n  schema:\n    apv_notes: ~\n",
-                      **_examples_without("apv_notes")})
+    pack = make_pack({"forms/followup.yaml": "followup:\n  schema:\n    apv_followup_at: ~\n",
+                      **_examples_without("apv_followup_at")})
     assert check_pack(pack).warnings == [
-        "Advarsel: feltet 'followup.apv_notes' findes ikke i formularerne, men planens krav LE-01, AMG-01 "
+        "Advarsel: feltet 'followup.apv_followup_at' findes ikke i formularerne, men planens krav LE-01, AMG-01 "
         "realiseres med det (se docs/traceability.md i standardplanen)"
     ]
 
