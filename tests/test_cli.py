@@ -20,14 +20,6 @@ def test_cli_help_is_danish_with_an_example(runner):
     assert "Kommandoer:" in result.output
 
 
-@pytest.mark.parametrize("command", ["forms", "validate", "generate"])
-def test_cli_every_command_has_danish_help_with_an_example(runner, command):
-    result = runner.invoke(cli, [command, "--help"])
-    assert result.exit_code == 0
-    assert "Eksempel: beredskab" in result.output
-    assert "Vis denne hjælp og afslut." in result.output
-
-
 def test_cli_forms_lists_forms_and_documents(runner):
     result = runner.invoke(cli, ["forms"])
     assert result.exit_code == 0

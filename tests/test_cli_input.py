@@ -14,14 +14,6 @@ from .conftest import EXAMPLES
 CASE = str(EXAMPLES / "trussel-telefon.json")
 
 
-@pytest.mark.parametrize("command", ["fill", "init", "schema"])
-def test_cli_input_commands_have_danish_help_with_an_example(runner, command):
-    result = runner.invoke(cli, [command, "--help"])
-    assert result.exit_code == 0
-    assert "Eksempel: beredskab" in result.output
-    assert "Vis denne hjælp og afslut." in result.output
-
-
 def test_init_prints_a_skeleton_of_every_form(runner, forms):
     result = runner.invoke(cli, ["init", "case"])
     assert result.exit_code == 0

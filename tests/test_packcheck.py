@@ -187,25 +187,3 @@ def test_cli_plan_init_writes_a_starter_pack_and_keeps_existing_files(runner, tm
     assert (folder / "plan.yaml").read_text(encoding="utf-8") == "unit: Min enhed\n"
     assert runner.invoke(cli, ["plan", "init", str(folder), "--force"]).exit_code == 0
     assert (folder / "plan.yaml").read_text(encoding="utf-8").startswith("# Planpakkens indstillinger.")
-
-
-def _commands(group, prefix=()):
-    import click
-
-    for name, command in group.commands.items():
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*prefix, name))
-        else:
-            yield (*prefix, name), command
-
-
-def test_cli_every_command_that_reads_a_pack_has_the_plan_option_and_danish_help(runner):
-    from generator.cli import cli
-
-    for path, command in _commands(cli):
-        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-        # init writes a pack and verify reads a manifest; neither reads a pack
-        if path not in {("plan", "init"), ("verify",)}:
-            assert "--plan" in options, path
-        result = runner.invoke(cli, [*path, "--help"])
-        assert result.exit_code == 0 and "Eksempel: beredskab" in result.output, path

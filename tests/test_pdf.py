@@ -95,29 +95,33 @@ def test_pdf_convert_without_libreoffice_is_an_environment_failure(no_soffice):
     assert info.value.lines() == [pdf.MISSING_MESSAGE]
 
 
-def test_pdf_conversion_that_produces_nothing_is_an_environment_failure(tmp_path, monkeypatch):
-    fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\nexit 0\n")
-    fake.chmod(0o700)
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """Put a stand-in for LibreOffice with the given script where beredskab looks for it."""
+
+    def install(script: str) -> None:
+        fake = tmp_path / "soffice"
+        fake.write_text(script)
+        fake.chmod(0o700)
+        monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+
+    return install
+
+
+def test_pdf_conversion_that_produces_nothing_is_an_environment_failure(fake_soffice):
+    fake_soffice("#!/bin/sh\nexit 0\n")
     with pytest.raises(EnvironmentFailure, match="kunne ikke omdanne a.docx til PDF"):
         pdf.convert({"a.docx": b"PK"})
 
 
-def test_pdf_conversion_that_hangs_is_stopped_by_the_timeout(tmp_path, monkeypatch):
-    fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\nsleep 30 &\nwait\n")  # a child that outlives a killed wrapper
-    fake.chmod(0o700)
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+def test_pdf_conversion_that_hangs_is_stopped_by_the_timeout(fake_soffice, monkeypatch):
+    fake_soffice("#!/bin/sh\nsleep 30 &\nwait\n")  # a child that outlives a killed wrapper
     monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 0.2)
     with pytest.raises(EnvironmentFailure, match="svarede ikke inden for"):
         pdf.convert({"a.docx": b"PK"})
 
 
-def test_pdf_program_that_cannot_start_is_an_environment_failure(tmp_path, monkeypatch):
-    fake = tmp_path / "soffice"
-    fake.write_text("#!/nonexistent/interpreter\n")
-    fake.chmod(0o700)
-    monkeypatch.setenv(pdf.SOFFICE_ENV, str(fake))
+def test_pdf_program_that_cannot_start_is_an_environment_failure(fake_soffice):
+    fake_soffice("#!/nonexistent/interpreter\n")
     with pytest.raises(EnvironmentFailure, match="LibreOffice kunne ikke startes"):
         pdf.convert({"a.docx": b"PK"})

@@ -1,0 +1,54 @@
+"""The docs: every command has Danish help with a real example, takes --plan where it reads a
+pack, and is named in the README (sqlite-utils' tests/test_docs.py habit)."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from generator.cli import cli
+
+from .conftest import ROOT
+
+#: Commands that read no plan pack: `plan init` writes one, `verify` reads a manifest.
+NO_PACK = {("plan", "init"), ("verify",)}
+
+
+def all_commands(group: click.Group = cli, prefix: tuple = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+COMMANDS = sorted(path for path, _ in all_commands())
+
+
+def test_docs_the_command_list_is_what_we_ship():
+    assert COMMANDS == [
+        ("batch",), ("check",), ("fill",), ("forms",), ("generate",), ("init",), ("plan", "check"),
+        ("plan", "init"), ("schema",), ("validate",), ("verify",),
+    ]
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_docs_every_command_has_danish_help_ending_in_an_example(runner, path):
+    result = runner.invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Brug: beredskab {' '.join(path)} ")
+    assert "Vis denne hjælp og afslut." in result.output
+    example = [line.strip() for line in result.output.splitlines() if line.strip().startswith("Eksempel: ")]
+    assert example and example[0].startswith(f"Eksempel: beredskab {' '.join(path)}")
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_docs_every_command_that_reads_a_pack_takes_plan(path):
+    command = dict(all_commands())[path]
+    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    assert ("--plan" in options) is (path not in NO_PACK)
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_docs_every_command_is_in_the_readme(path):
+    assert f"`beredskab {' '.join(path)}" in (ROOT / "README.md").read_text(encoding="utf-8")
