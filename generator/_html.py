@@ -20,7 +20,7 @@ from typing import Iterator
 from .errors import TemplateError
 
 #: The classes a <p> may have; each has a style in generator.word.STYLE_MAP.
-PARAGRAPH_CLASSES = ("date", "confidential", "note", "warning", "letterhead", "small")
+PARAGRAPH_CLASSES = ("date", "confidential", "note", "warning", "letterhead", "small", "lead-in")
 
 # Every allowed "tag" and "tag.class" -> (what the element is to its parent, which
 # content model its children follow: a key of _CHILDREN, or None for its parent's).
@@ -47,7 +47,8 @@ _CHILDREN = {  # content model -> what may stand in it
 }
 ALLOWED_TAGS: frozenset[str] = frozenset(key.split(".")[0] for key in _CONTENT)
 _VOID_TAGS = frozenset({"br", "hr", "img"})
-_ATTRIBUTES = {"span": {"checked"}, "img": {"src", "alt"}}
+_ATTRIBUTES = {"span": {"checked"}, "img": {"src", "alt"}, "th": {"width"}, "td": {"width"}}
+_PERCENT = re.compile(r"\s*(\d{1,3})\s*%\s*")
 _IGNORED_ATTRIBUTES = frozenset({"alt", "title", "id"})
 _FORMAT_INDEX = {"b": 0, "strong": 0, "i": 1, "em": 1, "u": 2}
 _FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
@@ -116,10 +117,29 @@ class _TreeBuilder(HTMLParser):
             self._refuse(parent, node.describe())
         if node.category in ("div.header", "div.footer") and parent is not self.root:
             raise TemplateError(f"{node.describe()} skal stå yderst i skabelonen, ikke i {parent.describe()}")
+        if node.category == "cell":
+            self._check_width(parent, node)
         node.mode = _CONTENT[node.key][1] or parent.mode  # a plain div obeys its parent's rules
         parent.children.append(node)
         if not closed:
             self._stack.append(node)
+
+    def _check_width(self, tr: Node, cell: Node) -> None:
+        """Refuse a width outside a table's first row, and widths of a first row adding up to over 100 %."""
+        cells = [c for c in tr.children if isinstance(c, Node)] + [cell]
+        widths = [int(c.attrs["width"]) for c in cells if "width" in c.attrs]
+        if not widths:
+            return
+        table = self._stack[-2] if self._stack[-2].tag == "table" else self._stack[-3]
+        rows = [row for child in table.children for row in (child.children if child.tag != "tr" else [child])]
+        if rows[0] is not tr:
+            raise TemplateError(f"Attributten 'width' på <{cell.tag}> må kun stå i tabellens første række")
+        total = sum(widths)
+        if total > 100:
+            raise TemplateError(f"Kolonnebredderne i tabellens første række er tilsammen {total} %, men højst 100 % er tilladt")
+        if total == 100 and len(widths) < len(cells):
+            raise TemplateError("Kolonnebredderne i tabellens første række er tilsammen 100 %, "
+                                "så der er ingen plads til kolonnerne uden bredde")
 
     def _refuse(self, parent: Node, what: str) -> None:
         what = what[0].upper() + what[1:]
@@ -147,6 +167,12 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
             raise TemplateError(f"Ukendt attribut '{name}' på <{tag}>")
     if len(classes) > 1:
         raise TemplateError(f"Kun én klasse er tilladt på <{tag}>, ikke '{' '.join(classes)}'")
+    if "width" in kept:  # a column's share of the text width: th/td of a table's first row
+        match = _PERCENT.fullmatch(kept["width"])
+        if not match or not 1 <= int(match[1]) <= 100:
+            raise TemplateError(f"Bredden '{kept['width']}' på <{tag}> skal være et helt tal i procent fra 1 til 100, "
+                                f"fx width=\"45%\"")
+        kept["width"] = match[1]
     node = Node(tag, classes[0] if classes else None, kept)
     if node.key not in _CONTENT:
         raise TemplateError(f"Ukendt klasse '{node.cls}' på <{tag}>")

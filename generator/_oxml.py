@@ -242,8 +242,9 @@ def tbl_add(element, style_id: str | None, widths: list[int], rows: int, *, auto
             first_row: bool, first_column: bool) -> list[list]:
     """Append a table over the full text width to a w:body, w:hdr or w:ftr; return its empty w:tc's by row.
 
-    ``widths`` are the columns' widths in EMU; a ``first_row`` table repeats its
-    first row on every page (w:tblHeader) and its style's first-row look applies.
+    ``widths`` are the columns' widths in EMU; no row splits across pages
+    (w:cantSplit); a ``first_row`` table repeats its first row on every page
+    (w:tblHeader) and its style's first-row look applies.
     """
     tbl = element.makeelement(_W_TBL, {})
     pr = etree.SubElement(tbl, qn("w:tblPr"))
@@ -259,8 +260,10 @@ def tbl_add(element, style_id: str | None, widths: list[int], rows: int, *, auto
     cells = []
     for number in range(rows):
         tr = etree.SubElement(tbl, qn("w:tr"))
+        trPr = etree.SubElement(tr, qn("w:trPr"))
+        etree.SubElement(trPr, qn("w:cantSplit"))  # a row split over two pages reads as two
         if first_row and number == 0:
-            etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:tblHeader"))
+            etree.SubElement(trPr, qn("w:tblHeader"))
         row = []
         for width in twips:
             tc = etree.SubElement(tr, qn("w:tc"))

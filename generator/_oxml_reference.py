@@ -39,10 +39,12 @@ def style_reset(style) -> None:
 
 
 def doc_defaults(document: Document, font: str, size_pt: float, after_pt: float, line: int) -> None:
-    """Write w:docDefaults: font, size, and paragraph spacing every style inherits.
+    """Write w:docDefaults: font, size, paragraph spacing and widow control every style inherits.
 
     Spacing lives here rather than in Normal because Word lets Normal override a
-    table style's spacing, but not the document defaults.
+    table style's spacing, but not the document defaults. Widow control (no
+    single line of a paragraph alone on a page) is written out: the format
+    leaves it off when no style sets it (LibreOffice turns it on anyway).
     """
     styles = document.styles.element
     for old in styles.findall(qn("w:docDefaults")):
@@ -54,6 +56,7 @@ def doc_defaults(document: Document, font: str, size_pt: float, after_pt: float,
     rPr.append(_el("w:szCs", w_val=round(size_pt * 2)))
     rPr.append(_el("w:lang", w_val="da-DK", w_eastAsia="en-US", w_bidi="ar-SA"))
     pPr = _el("w:pPr")
+    pPr.append(_el("w:widowControl"))
     pPr.append(_el("w:spacing", w_after=round(after_pt * 20), w_line=line, w_lineRule="auto"))
     for wrapper, content in (("w:rPrDefault", rPr), ("w:pPrDefault", pPr)):
         element = _el(wrapper)

@@ -8,14 +8,28 @@ copy of the reference .docx. The reference is read once per process; every
 document starts from a copy of its parsed parts. The Word XML itself is written
 by ``generator._oxml``.
 
-A list inside ``li`` is level 2; every ``ol`` starts at 1; a first row of ``th``
-repeats on each page; ``div.header``/``div.footer`` (outermost only) replace the
-page header/footer; ``span.tab`` jumps to the style's next tab stop (the header
-style has one centred and one flush right, the footer style one flush right); ``table.letterhead``
-is a borderless layout table (logo left, text right); ``div`` and ``span``
-without a class only group. Attributes:
-``class``, ``checked`` (span), ``src`` and ``alt`` (img); ``title`` and ``id`` are
-ignored; ``style`` and ``on...`` are refused: formatting belongs in the styles.
+A list inside ``li`` is level 2; every ``ol`` starts at 1; ``div.header``/
+``div.footer`` (outermost only) replace the page header/footer; ``span.tab``
+jumps to the style's next tab stop (the header style has one centred and one
+flush right, the footer style one flush right); ``div`` and ``span`` without a
+class only group.
+
+Tables span the text width. A first row of ``th`` repeats on each page, and no
+row splits across pages. ``width="45%"`` on the cells of the first row sets the
+columns' shares of the text width (columns without one share the rest; shares
+under 100 % are stretched); without it, data tables get equal columns,
+``table.fields`` 35/65 and ``table.letterhead`` (a borderless layout table) a
+logo column.
+
+Headings and ``p.lead-in`` (a paragraph introducing what follows, "Du har
+svaret:") keep with the next paragraph through their styles, so a department
+can change it in Word; a ``div.signature`` (room to sign, the line, name,
+title) never splits: keep-with-next on all its paragraphs but the last, and
+keep-lines in its style.
+
+Attributes: ``class``, ``checked`` (span), ``src`` and ``alt`` (img), ``width``
+(th, td); ``title`` and ``id`` are ignored; ``style`` and ``on...`` are refused:
+formatting belongs in the styles.
 """
 
 from __future__ import annotations
@@ -46,6 +60,7 @@ STYLE_MAP: dict[str, str] = {
     "p": "Normal", "div.header p": "Header", "div.footer p": "Footer",
     "p.date": "Beredskab Dato", "p.confidential": "Beredskab Fortrolig", "p.note": "Beredskab Note",
     "p.warning": "Beredskab Advarsel", "p.letterhead": "Beredskab Brevhoved", "p.small": "Beredskab Lille",
+    "p.lead-in": "Beredskab Indledning",
     "ul": "List Bullet", "ol": "List Number", "li ul": "List Bullet 2", "li ol": "List Number 2",
     "table": "Beredskab Tabel", "table.fields": "Beredskab Felter", "table.letterhead": "Beredskab Brevhoved Tabel",
     "hr": "Beredskab Linje", "div.signature": "Beredskab Underskrift",
@@ -199,7 +214,7 @@ def _list(story: _Story, node: Node, level: int) -> None:
 
 
 def _table(story: _Story, node: Node) -> None:
-    """Write a table over the full text width; a first row of th repeats on every page."""
+    """Write a table over the full text width; a first row of th repeats on every page, rows never split."""
     rows = [tr for child in node.children for tr in (child.children if child.tag != "tr" else [child])]
     columns = max((len(tr.children) for tr in rows), default=0)
     if not columns:
@@ -209,8 +224,12 @@ def _table(story: _Story, node: Node) -> None:
     if _oxml.last_block(story.element) == "tbl":
         _paragraph(story, story.style)  # Word would merge two adjacent tables into one
     header = not (fields or layout) and all(cell.tag == "th" for cell in rows[0].children)
+    percents = [int(cell.attrs["width"]) if "width" in cell.attrs else None for cell in rows[0].children]
+    percents += [None] * (columns - len(percents))
     width = story.reference.width
-    if layout and columns > 1:
+    if any(percents):
+        widths = _column_widths(percents, width)
+    elif layout and columns > 1:
         first = int(LOGO_COLUMN)
         widths = [first] + [(width - first) // (columns - 1)] * (columns - 1)
     elif fields and columns > 1:
@@ -220,13 +239,30 @@ def _table(story: _Story, node: Node) -> None:
         widths = [width // columns] * columns
     cells = _oxml.tbl_add(
         story.element, story.reference.style_id(STYLE_MAP[node.key], WD_STYLE_TYPE.TABLE), widths, len(rows),
-        autofit=not (fields or layout),  # labels and the logo keep their width; data tables fit their content
+        # labels, the logo and widths the template set keep their width; other data tables fit their content
+        autofit=not (fields or layout or any(percents)),
         first_row=header, first_column=fields)
     for tr, row in zip(rows, cells):
         for c, cell in enumerate(row):
             content = tr.children[c].children if c < len(tr.children) else []
             bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
             _fill(replace(story, element=cell, bold=bold, cell=True), content)
+
+
+def _column_widths(percents: list[int | None], width: int) -> list[int]:
+    """Widths in EMU from percentages of ``width``; None columns share what is left.
+
+    The table always spans the text width, so shares adding up to less than
+    100 % are stretched in proportion, as a browser does.
+    """
+    given = sum(p for p in percents if p)
+    unset = percents.count(None)
+    share = (100 - given) / unset if unset and given < 100 else 100 / len(percents)  # the rest, if any
+    weights = [p if p else share for p in percents]
+    total = sum(weights)
+    widths = [int(width * w / total) for w in weights]
+    widths[-1] += width - sum(widths)  # rounding: the columns fill the width exactly
+    return widths
 
 
 def _signature(story: _Story, node: Node) -> None:

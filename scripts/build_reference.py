@@ -153,6 +153,10 @@ def _paragraph_styles(document) -> None:
     style = _paragraph_style(document, "Beredskab Lille")
     style.font.size = Pt(9)
 
+    style = _paragraph_style(document, "Beredskab Indledning")  # "Du har svaret:": stays with what it introduces
+    style.paragraph_format.keep_with_next = True
+    style.paragraph_format.keep_together = True
+
     style = _paragraph_style(document, "Beredskab Advarsel")  # e.g. "must not be sent yet"
     style.font.bold = True
     style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(6), Pt(12)

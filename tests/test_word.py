@@ -76,7 +76,7 @@ def test_word_headings_use_real_heading_styles():
     assert texts_and_styles(document) == [("Notat", "Heading 1"), ("Fakta", "Heading 2"), ("Detaljer", "Heading 3")]
 
 
-@pytest.mark.parametrize("cls", ["date", "confidential", "note", "warning", "letterhead", "small"])
+@pytest.mark.parametrize("cls", ["date", "confidential", "note", "warning", "letterhead", "small", "lead-in"])
 def test_word_paragraph_classes_map_to_named_styles(cls):
     document = read(f'<p class="{cls}">Tekst</p>')
     assert texts_and_styles(document) == [("Tekst", STYLE_MAP[f"p.{cls}"])]
