@@ -133,6 +133,8 @@ class Engine:
         evaluation = self.evaluate(case, today)
         now = datetime.now().astimezone().replace(microsecond=0)
         reference = self.pack.find_asset(REFERENCE_NAME)
+        reference_sha256 = manifest.sha256(reference.read_bytes()) if reference else None
+        case_sha256 = manifest.case_hash(case)
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}
         for name in self.select(case, names):
@@ -140,8 +142,8 @@ class Engine:
             files[path] = self.render_docx(case, name, today, evaluation)
             template = manifest.template_record(self.renderer.template_name(name), self.renderer.sources(name))
             entries[path.name] = manifest.document_entry(
-                name, files[path], template=template, reference=reference.read_bytes() if reference else None,
-                forms=self.forms.versions, case=case, generated_at=now)
+                name, files[path], template=template, reference_sha256=reference_sha256,
+                forms=self.forms.versions, case_sha256=case_sha256, generated_at=now)
         failure = None
         if pdf:
             try:

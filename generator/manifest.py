@@ -50,9 +50,10 @@ def template_record(name: str, sources: dict[str, str]) -> dict:
     return {"name": name, "sha256": combined, "sources": hashes}
 
 
-def document_entry(document: str, data: bytes, *, template: dict, reference: bytes | None,
-                   forms: dict[str, Any], case: dict, generated_at: datetime) -> dict:
-    """The manifest entry of one generated .docx."""
+def document_entry(document: str, data: bytes, *, template: dict, reference_sha256: str | None,
+                   forms: dict[str, Any], case_sha256: str, generated_at: datetime) -> dict:
+    """The manifest entry of one generated .docx (the reference's and the case's hashes are
+    computed once per run by the caller: they are the same for every document of a case)."""
     return {
         "document": document,
         "sha256": sha256(data),
@@ -60,9 +61,9 @@ def document_entry(document: str, data: bytes, *, template: dict, reference: byt
         "generated_at": generated_at.isoformat(),
         "generator": {"name": "beredskab", "version": __version__},
         "template": template,
-        "reference": {"sha256": sha256(reference)} if reference is not None else None,
+        "reference": {"sha256": reference_sha256} if reference_sha256 is not None else None,
         "forms": dict(forms),
-        "case_sha256": case_hash(case),
+        "case_sha256": case_sha256,
     }
 
 
