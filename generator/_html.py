@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from typing import Iterator
 
@@ -161,9 +162,62 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
 def parse(html: str) -> Node:
     """Return the checked tree of ``html`` (its root is a #root Node), or raise TemplateError."""
     builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
+    tokens = _tokens(html)
+    if tokens is None:  # something beyond plain tags and text: the standard library's tokenizer
+        builder.feed(html)
+        builder.close()
+        return builder.root
+    for text, tag, attrs, closed, end in tokens:
+        if text is not None:
+            builder.handle_data(text)
+        elif end is not None:
+            builder.handle_endtag(end)
+        elif closed:
+            builder.handle_startendtag(tag, attrs)
+        else:
+            builder.handle_starttag(tag, attrs)
     return builder.root
+
+
+# The fast tokenizer: the common, simple shape of markup that templates emit (text, start
+# tags with double- or single-quoted attributes, end tags), for which html.parser's events
+# are known exactly. Anything else (comments, unquoted or glued attributes, a lone '<',
+# non-ASCII space inside a tag ...) makes _tokens give up, and html.parser reads the whole
+# text, so what a template may write and every error message stay html.parser's.
+_SPACE = "[ \t\n\r\f]"
+_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_VALUE = f"{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*')"
+_ATTRIBUTE = re.compile(f"{_SPACE}+({_NAME})(?:{_SPACE}*(=){_SPACE}*(?:\"([^\"]*)\"|'([^']*)'))?")
+_TOKEN = re.compile(
+    "([^<]+)"  # text
+    f"|<([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:{_VALUE})?)*){_SPACE}*(/?)>"  # start tag
+    f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>"  # end tag
+)
+_Token = tuple[str | None, str | None, list[tuple[str, str | None]], bool, str | None]
+
+
+def _tokens(html: str) -> list[_Token] | None:
+    """The events html.parser would report for ``html`` (text with character references
+    resolved, tag and attribute names in lower case), or None when it is not that simple."""
+    tokens: list[_Token] = []
+    position = 0
+    for match in _TOKEN.finditer(html):
+        if match.start() != position:
+            return None
+        position = match.end()
+        text, tag, attributes, closed, end = match.groups()
+        if text is not None:
+            tokens.append((unescape(text) if "&" in text else text, None, [], False, None))
+        elif end is not None:
+            tokens.append((None, None, [], False, end.lower()))
+        else:
+            attrs = []
+            if attributes:
+                for name, equals, double, single in _ATTRIBUTE.findall(attributes):
+                    value = double or single
+                    attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
+            tokens.append((None, tag.lower(), attrs, bool(closed), None))
+    return tokens if position == len(html) else None
 
 
 # -- the tree's content, ready to write ------------------------------------------------
