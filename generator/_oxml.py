@@ -13,13 +13,18 @@ Office Open XML reference, and a python-docx upgrade can break only this file.
 from __future__ import annotations
 
 import copy
+import os
+from functools import lru_cache
 from typing import Iterable
 
 from docx.document import Document
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from lxml import etree
 
 from generator import _zip
@@ -122,7 +127,12 @@ def body(document: Document):
 
 def header_footer(document: Document, where: str):
     """Return (part, w:hdr or w:ftr) of the body's section's default ``where`` ("header"/"footer")."""
-    story = getattr(document.sections[-1], where)
+    sectPr = document.element.body.find(_W_SECTPR)  # the body's own section: the last one
+    reference = None if sectPr is None else sectPr.find(f"{qn(f'w:{where}Reference')}[@{qn('w:type')}='default']")
+    if reference is not None:  # what python-docx's proxies find, without compiling their XPaths
+        part = document.part.related_parts[reference.get(qn("r:id"))]
+        return part, part.element
+    story = getattr(document.sections[-1], where)  # python-docx adds or inherits the definition
     return story.part, story._element
 
 
@@ -177,32 +187,51 @@ def p_add(element, style_id: str | None):
     """Append a w:p with style ``style_id`` (None: the default style) to a w:body, w:hdr, w:ftr or w:tc.
 
     Plain lxml, not python-docx's proxies: a document has hundreds of paragraphs
-    and runs, and python-docx's way costs ten times as much per element.
+    and runs, and python-docx's way costs ten times as much per element. Each is
+    a copy of a prototype (one C call) rather than built element by element.
     """
-    p = element.makeelement(_W_P, {})
-    if style_id is not None:
-        ppr = etree.SubElement(p, _W_PPR)
-        etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+    prototype = _P_PROTOTYPES.get(style_id)
+    if prototype is None:
+        prototype = element.makeelement(_W_P, {})
+        if style_id is not None:
+            ppr = etree.SubElement(prototype, _W_PPR)
+            etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+        _P_PROTOTYPES[style_id] = prototype
+    p = copy.copy(prototype)
     _append_block(element, p)
     return p
 
 
-def _r(parent, fmt: tuple[bool, bool, bool]):
-    """Append a w:r to ``parent`` with formatting (bold, italic, underline) switched on."""
-    r = etree.SubElement(parent, _W_R)
-    if True in fmt:  # only switch formatting on: an explicit "off" would override the style
-        rpr = etree.SubElement(r, _W_RPR)
-        for tag, on in zip(_W_FORMAT, fmt):
-            if on:
-                element = etree.SubElement(rpr, tag)
-                if tag == _W_FORMAT[2]:
-                    element.set(_W_VAL, "single")
+# Paragraphs by style id and runs by formatting (and content), copied for each new one.
+_P_PROTOTYPES: dict[str | None, object] = {}
+_R_PROTOTYPES: dict[tuple, object] = {}
+
+
+def _r(parent, fmt: tuple[bool, bool, bool], content: str | None = None):
+    """Append a w:r to ``parent`` with formatting (bold, italic, underline) switched on, and an
+    empty ``content`` element (a tag) if given; return the run."""
+    key = (fmt, content)
+    prototype = _R_PROTOTYPES.get(key)
+    if prototype is None:
+        prototype = parent.makeelement(_W_R, {})
+        if True in fmt:  # only switch formatting on: an explicit "off" would override the style
+            rpr = etree.SubElement(prototype, _W_RPR)
+            for tag, on in zip(_W_FORMAT, fmt):
+                if on:
+                    element = etree.SubElement(rpr, tag)
+                    if tag == _W_FORMAT[2]:
+                        element.set(_W_VAL, "single")
+        if content is not None:
+            etree.SubElement(prototype, content)
+        _R_PROTOTYPES[key] = prototype
+    r = copy.copy(prototype)
+    parent.append(r)
     return r
 
 
 def r_text(paragraph, text: str, bold: bool, italic: bool, underline: bool) -> None:
     """Append a w:r holding ``text`` (no tabs or line breaks) with the formatting switched on."""
-    t = etree.SubElement(_r(paragraph, (bold, italic, underline)), _W_T)
+    t = _r(paragraph, (bold, italic, underline), _W_T)[-1]
     t.text = text
     if text != text.strip():
         t.set(_XML_SPACE, "preserve")
@@ -210,14 +239,14 @@ def r_text(paragraph, text: str, bold: bool, italic: bool, underline: bool) -> N
 
 def r_break(paragraph, fmt: tuple[bool, bool, bool] = _PLAIN, *, page: bool = False) -> None:
     """Append a run with a line break (w:br), or a page break."""
-    br = etree.SubElement(_r(paragraph, fmt), _W_BR)
+    run = _r(paragraph, fmt, _W_BR)
     if page:
-        br.set(_W_TYPE, "page")
+        run[-1].set(_W_TYPE, "page")
 
 
 def r_tab(paragraph, fmt: tuple[bool, bool, bool] = _PLAIN) -> None:
     """Append a run with a tab (w:tab): to the paragraph style's next tab stop."""
-    etree.SubElement(_r(paragraph, fmt), _W_TAB)
+    _r(paragraph, fmt, _W_TAB)
 
 
 def r_drawing(paragraph, inline, fmt: tuple[bool, bool, bool] = _PLAIN, *, descr: str | None = None) -> None:
@@ -364,3 +393,24 @@ def package_bytes(document: Document) -> bytes:
         if len(part.rels):
             entries.append((part.partname.rels_uri.membername, part.rels.xml))
     return _zip.archive(entries)
+
+
+def pic_inline(part, path: str, height: int):
+    """Return a wp:inline of the picture file ``path``, ``height`` high, related from ``part``.
+
+    What python-docx's ``new_pic_inline`` does, but the file is read, parsed and
+    hashed once per process while it is unchanged, not once per document.
+    """
+    stat = os.stat(path)
+    image = _image(path, stat.st_mtime_ns, stat.st_size)
+    image_parts = part.package.image_parts
+    image_part = image_parts._get_by_sha1(image.sha1) or image_parts._add_image_part(image)
+    rId = part.relate_to(image_part, RT.IMAGE)
+    cx, cy = image.scaled_dimensions(None, height)
+    return CT_Inline.new_pic_inline(part.next_id, rId, image.filename, cx, cy)
+
+
+@lru_cache(maxsize=16)
+def _image(path: str, mtime_ns: int, size: int) -> Image:
+    """The image in file ``path`` (read-only: documents share it), cached while the file is unchanged."""
+    return Image.from_file(path)
