@@ -436,13 +436,35 @@ def package_bytes(document: Document) -> bytes:
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
-    entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
-               (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
+    types = tuple((part.partname, part.content_type) for part in parts)
+    entries = [(CONTENT_TYPES_URI.membername, _cached(types, lambda: _ContentTypesItem.from_parts(parts).blob)),
+               (PACKAGE_URI.rels_uri.membername, _rels_xml(PACKAGE_URI, package.rels))]
     for part in parts:
         entries.append((part.partname.membername, part.blob))
         if len(part.rels):
-            entries.append((part.partname.rels_uri.membername, part.rels.xml))
+            entries.append((part.partname.rels_uri.membername, _rels_xml(part.partname, part.rels)))
     return _zip.archive(entries)
+
+
+# The content types and relationships of documents from one reference are mostly the same;
+# python-docx builds their XML through a parse per relationship, so they are kept by content.
+_XML_CACHE: dict[tuple, bytes] = {}
+
+
+def _rels_xml(source, rels) -> bytes:
+    """``rels.xml`` (relationships from the part named ``source``), from the cache when it was seen."""
+    key = (source, tuple((rel.rId, rel.reltype, rel.is_external,
+                          rel.target_ref if rel.is_external else rel.target_part.partname) for rel in rels.values()))
+    return _cached(key, lambda: rels.xml)
+
+
+def _cached(key: tuple, make) -> bytes:
+    found = _XML_CACHE.get(key)
+    if found is None:
+        if len(_XML_CACHE) >= 64:
+            _XML_CACHE.clear()
+        found = _XML_CACHE[key] = make()
+    return found
 
 
 def pic_inline(part, path: str, height: int):
