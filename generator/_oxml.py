@@ -247,7 +247,7 @@ def p_add(element, style_id: str | None):
             ppr = etree.SubElement(prototype, _W_PPR)
             etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
         _P_PROTOTYPES[style_id] = prototype
-    p = copy.copy(prototype)
+    p = prototype.__copy__()  # lxml's copy of the tree, without copy.copy's dispatch
     _append_block(element, p)
     return p
 
@@ -274,7 +274,7 @@ def _r(parent, fmt: tuple[bool, bool, bool], content: str | None = None):
         if content is not None:
             etree.SubElement(prototype, content)
         _R_PROTOTYPES[key] = prototype
-    r = copy.copy(prototype)
+    r = prototype.__copy__()
     parent.append(r)
     return r
 
@@ -342,12 +342,27 @@ def tbl_add(element, style_id: str | None, widths: list[int], rows: int, *, auto
             etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:tblHeader"))
         row = []
         for width in twips:
-            tc = etree.SubElement(tr, qn("w:tc"))
-            etree.SubElement(etree.SubElement(tc, _W_TCPR), qn("w:tcW"), {qn("w:type"): "dxa", qn("w:w"): width})
+            tc = _tc(tr, width)
             row.append(tc)
         cells.append(row)
     _append_block(element, tbl)
     return cells
+
+
+def _tc(tr, width: str):
+    """Append an empty w:tc ``width`` twips wide (w:tcPr/w:tcW) to ``tr``, a copy of a prototype."""
+    prototype = _TC_PROTOTYPES.get(width)
+    if prototype is None:
+        prototype = _TC_PROTOTYPES[width] = tr.makeelement(qn("w:tc"), {})
+        etree.SubElement(etree.SubElement(prototype, _W_TCPR), qn("w:tcW"), {qn("w:type"): "dxa", qn("w:w"): width})
+        if len(_TC_PROTOTYPES) > 256:
+            _TC_PROTOTYPES.clear()
+    tc = prototype.__copy__()
+    tr.append(tc)
+    return tc
+
+
+_TC_PROTOTYPES: dict[str, object] = {}
 
 
 def style_num_id(style) -> int | None:
