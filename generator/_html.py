@@ -162,27 +162,17 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
 def parse(html: str) -> Node:
     """Return the checked tree of ``html`` (its root is a #root Node), or raise TemplateError."""
     builder = _TreeBuilder()
-    tokens = _tokens(html)
-    if tokens is None:  # something beyond plain tags and text: the standard library's tokenizer
+    if not _feed(html, builder):  # beyond plain tags and text: html.parser reads it all, from the start
+        builder = _TreeBuilder()
         builder.feed(html)
         builder.close()
-        return builder.root
-    for text, tag, attrs, closed, end in tokens:
-        if text is not None:
-            builder.handle_data(text)
-        elif end is not None:
-            builder.handle_endtag(end)
-        elif closed:
-            builder.handle_startendtag(tag, attrs)
-        else:
-            builder.handle_starttag(tag, attrs)
     return builder.root
 
 
 # The fast tokenizer: the common, simple shape of markup that templates emit (text, start
 # tags with double- or single-quoted attributes, end tags), for which html.parser's events
 # are known exactly. Anything else (comments, unquoted or glued attributes, a lone '<',
-# non-ASCII space inside a tag ...) makes _tokens give up, and html.parser reads the whole
+# non-ASCII space inside a tag ...) makes _feed give up, and html.parser reads the whole
 # text, so what a template may write and every error message stay html.parser's.
 _SPACE = "[ \t\n\r\f]"
 _NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
@@ -193,31 +183,35 @@ _TOKEN = re.compile(
     f"|<([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:{_VALUE})?)*){_SPACE}*(/?)>"  # start tag
     f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>"  # end tag
 )
-_Token = tuple[str | None, str | None, list[tuple[str, str | None]], bool, str | None]
+def _feed(html: str, parser: HTMLParser) -> bool:
+    """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
+    methods (text with character references resolved, tag and attribute names in lower case);
+    False where the rest is not that simple.
 
-
-def _tokens(html: str) -> list[_Token] | None:
-    """The events html.parser would report for ``html`` (text with character references
-    resolved, tag and attribute names in lower case), or None when it is not that simple."""
-    tokens: list[_Token] = []
+    html.parser reports the events of a text's beginning whatever follows, so the
+    events before a False are its own: the tree builder may act on them (and refuse
+    a tag) before the rest is known.
+    """
+    handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
+    handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
     position = 0
     for match in _TOKEN.finditer(html):
         if match.start() != position:
-            return None
+            return False
         position = match.end()
         text, tag, attributes, closed, end = match.groups()
         if text is not None:
-            tokens.append((unescape(text) if "&" in text else text, None, [], False, None))
+            handle_data(unescape(text) if "&" in text else text)
         elif end is not None:
-            tokens.append((None, None, [], False, end.lower()))
+            handle_endtag(end.lower())
         else:
             attrs = []
             if attributes:
                 for name, equals, double, single in _ATTRIBUTE.findall(attributes):
                     value = double or single
                     attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
-            tokens.append((None, tag.lower(), attrs, bool(closed), None))
-    return tokens if position == len(html) else None
+            (handle_startendtag if closed else handle_starttag)(tag.lower(), attrs)
+    return position == len(html)
 
 
 # -- the tree's content, ready to write ------------------------------------------------

@@ -494,7 +494,16 @@ def pic_inline(part, path: str, height: int):
     image_part = image_parts._get_by_sha1(image.sha1) or image_parts._add_image_part(image)
     rId = part.relate_to(image_part, RT.IMAGE)
     cx, cy = image.scaled_dimensions(None, height)
-    return CT_Inline.new_pic_inline(part.next_id, rId, image.filename, cx, cy)
+    key = (part.next_id, rId, image.filename, cx, cy)
+    prototype = _INLINE_PROTOTYPES.get(key)
+    if prototype is None:  # python-docx builds it from a string, through its proxies
+        if len(_INLINE_PROTOTYPES) >= 64:
+            _INLINE_PROTOTYPES.clear()
+        prototype = _INLINE_PROTOTYPES[key] = CT_Inline.new_pic_inline(*key)
+    return prototype.__copy__()
+
+
+_INLINE_PROTOTYPES: dict[tuple, object] = {}
 
 
 @lru_cache(maxsize=16)

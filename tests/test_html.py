@@ -1,36 +1,36 @@
-"""The fast tokenizer of generator._html gives html.parser's events, or gives up."""
+"""The fast tokenizer of generator._html gives html.parser's events, or gives up; parse is the same either way."""
 
 from __future__ import annotations
 
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator._html import _tokens
+from generator._html import _feed, parse
+from generator.errors import TemplateError
 
 from .conftest import EXAMPLES, TODAY
 
 
 class _Events(HTMLParser):
-    """html.parser's events as _tokens writes them, adjacent text joined."""
+    """Events as tuples, from html.parser or from _feed."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.events: list = []
 
     def handle_starttag(self, tag, attrs):
-        self.events.append((None, tag, attrs, False, None))
+        self.events.append(("start", tag, attrs))
 
     def handle_startendtag(self, tag, attrs):
-        self.events.append((None, tag, attrs, True, None))
+        self.events.append(("startend", tag, attrs))
 
     def handle_endtag(self, tag):
-        self.events.append((None, None, [], False, tag))
+        self.events.append(("end", tag))
 
     def handle_data(self, data):
-        self.events.append((data, None, [], False, None))
+        self.events.append(("text", data))
 
     def handle_comment(self, data):
         self.events.append(("comment", data))
@@ -52,10 +52,21 @@ def stdlib_events(html: str) -> list:
     return parser.events
 
 
-def assert_same_or_given_up(html: str) -> None:
-    tokens = _tokens(html)
-    if tokens is not None:
-        assert tokens == stdlib_events(html)
+def events(html: str) -> list:
+    """The fast tokenizer's events, and None where it gives up."""
+    recorder = _Events()
+    complete = _feed(html, recorder)
+    return recorder.events + ([] if complete else [None])
+
+
+def assert_same_until_given_up(html: str) -> None:
+    """The fast events are html.parser's, up to where the fast tokenizer gives up (None)."""
+    fast, slow = events(html), stdlib_events(html)
+    if fast and fast[-1] is None:
+        fast.pop()
+        assert fast == slow[:len(fast)]
+    else:
+        assert fast == slow
 
 
 @pytest.mark.parametrize("html", [
@@ -65,8 +76,8 @@ def assert_same_or_given_up(html: str) -> None:
     "<table><tr><th>a</th><td>b</td></tr></table>\n\n", "<hr>tail &amp",
 ], ids=["empty", "text", "references", "case", "void", "img", "img-single-quotes", "bare-attribute",
         "spaces", "unicode-space", "table", "tail"])
-def test_tokens_are_html_parsers_events(html):
-    assert _tokens(html) == stdlib_events(html)
+def test_events_are_html_parsers_events(html):
+    assert events(html) == stdlib_events(html)
 
 
 @pytest.mark.parametrize("html", [
@@ -74,16 +85,17 @@ def test_tokens_are_html_parsers_events(html):
     "<p / class='x'>", "<p", "x</ p>", "<!DOCTYPE html>", "<?pi?>", "<p class==\"x\">", "</>",
 ], ids=["comment", "lone-lt", "unquoted", "glued", "nbsp-in-tag", "slash", "unfinished", "space-end",
         "doctype", "pi", "double-equals", "empty-end"])
-def test_tokens_give_up_beyond_plain_tags(html):
-    assert _tokens(html) is None
+def test_events_give_up_beyond_plain_tags(html):
+    assert events(html)[-1] is None
+    assert_same_until_given_up(html)
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
-def test_tokens_read_every_document_of_the_examples(engine, example):
+def test_events_read_every_document_of_the_examples(engine, example):
     case = engine.load_case(EXAMPLES / example)
     for document in engine.select(case):
         html = engine.render_html(case, document, TODAY)
-        assert _tokens(html) == stdlib_events(html)
+        assert events(html) == stdlib_events(html)
 
 
 _PIECES = st.sampled_from([
@@ -94,5 +106,29 @@ _PIECES = st.sampled_from([
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
-def test_tokens_agree_with_html_parser_on_any_text(html):
-    assert_same_or_given_up(html)
+def test_events_agree_with_html_parser_on_any_text(html):
+    assert_same_until_given_up(html)
+
+
+def tree(html: str) -> list:
+    """The parsed tree as nested lists, for comparing."""
+    def shape(node):
+        return node if isinstance(node, str) else [node.key, node.attrs, node.category, [shape(c) for c in node.children]]
+    return shape(parse(html))
+
+
+@pytest.mark.parametrize("html, error", [
+    ("<p>x</p><script>a<b</script><!-- c -->", "Ukendt HTML-tag <script> i skabelonen"),
+    ("<p>x</p><!-- c --><blink>", "Ukendt HTML-tag <blink> i skabelonen"),
+    ("<p>a < b</p></li>", "Slutmærket </li> har intet <li> at lukke i skabelonen"),
+    ("<ul>tekst<!-- c --></ul>", "Teksten 'tekst' må ikke stå i <ul>"),
+], ids=["refused-before-giving-up", "refused-after-giving-up", "lone-lt", "text-in-list"])
+def test_parse_refuses_alike_on_both_paths(html, error):
+    with pytest.raises(TemplateError, match=error):
+        parse(html)
+
+
+def test_parse_builds_the_same_tree_on_both_paths():
+    simple = '<p class="note">a &amp; b<br>c</p><ul><li>d</li></ul>'
+    assert events(simple)[-1] is not None
+    assert tree(simple + "<!-- slut -->") == tree(simple)
