@@ -113,7 +113,9 @@ def test_events_agree_with_html_parser_on_any_text(html):
 def tree(html: str) -> list:
     """The parsed tree as nested lists, for comparing."""
     def shape(node):
-        return node if isinstance(node, str) else [node.key, node.attrs, node.category, [shape(c) for c in node.children]]
+        if isinstance(node, str):
+            return node
+        return [node.key, node.attrs, node.category, [shape(child) for child in node.children]]
     return shape(parse(html))
 
 
