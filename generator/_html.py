@@ -59,7 +59,7 @@ _HTML_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile("[ \t\n\r\f]+")
 
 
-@dataclass
+@dataclass(slots=True)  # a document has hundreds: no __dict__ each
 class Node:
     """One HTML element: tag, its single class, the attributes kept, children (text is str)."""
 
