@@ -245,6 +245,9 @@ _Item = tuple[str, object, _Format]  # ("text" | "br" | "tab" | "field" | "image
 
 def inline_items(nodes: list[Node | str], bold: bool = False) -> list[_Item]:
     """Flatten inline content into text, break, field and image items, white space collapsed."""
+    if len(nodes) == 1 and isinstance(nodes[0], str):  # the common case, a plain text: what _collapse makes of it
+        text = _SPACE_RUN.sub(" ", nodes[0]).strip(" ")
+        return [("text", text, (bold, False, False))] if text else []
     return _collapse(_collect(nodes, (bold, False, False)))
 
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator._html import _feed, parse
+from generator._html import _collapse, _collect, _feed, inline_items, parse
 from generator.errors import TemplateError
 
 from .conftest import EXAMPLES, TODAY
@@ -134,3 +134,9 @@ def test_parse_builds_the_same_tree_on_both_paths():
     simple = '<p class="note">a &amp; b<br>c</p><ul><li>d</li></ul>'
     assert events(simple)[-1] is not None
     assert tree(simple + "<!-- slut -->") == tree(simple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=" \n\t\r\f\u00a0\u2003abæ", max_size=12), bold=st.booleans())
+def test_inline_items_of_a_plain_text_are_the_general_ones(text, bold):
+    assert inline_items([text], bold) == _collapse(_collect([text], (bold, False, False)))
