@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from typing import Iterator
 
@@ -59,7 +60,7 @@ _HTML_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile("[ \t\n\r\f]+")
 
 
-@dataclass
+@dataclass(slots=True)  # a document has hundreds: no __dict__ each
 class Node:
     """One HTML element: tag, its single class, the attributes kept, children (text is str)."""
 
@@ -187,9 +188,56 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
 def parse(html: str) -> Node:
     """Return the checked tree of ``html`` (its root is a #root Node), or raise TemplateError."""
     builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
+    if not _feed(html, builder):  # beyond plain tags and text: html.parser reads it all, from the start
+        builder = _TreeBuilder()
+        builder.feed(html)
+        builder.close()
     return builder.root
+
+
+# The fast tokenizer: the common, simple shape of markup that templates emit (text, start
+# tags with double- or single-quoted attributes, end tags), for which html.parser's events
+# are known exactly. Anything else (comments, unquoted or glued attributes, a lone '<',
+# non-ASCII space inside a tag ...) makes _feed give up, and html.parser reads the whole
+# text, so what a template may write and every error message stay html.parser's.
+_SPACE = "[ \t\n\r\f]"
+_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_VALUE = f"{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*')"
+_ATTRIBUTE = re.compile(f"{_SPACE}+({_NAME})(?:{_SPACE}*(=){_SPACE}*(?:\"([^\"]*)\"|'([^']*)'))?")
+_TOKEN = re.compile(
+    "([^<]+)"  # text
+    f"|<([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:{_VALUE})?)*){_SPACE}*(/?)>"  # start tag
+    f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>"  # end tag
+)
+def _feed(html: str, parser: HTMLParser) -> bool:
+    """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
+    methods (text with character references resolved, tag and attribute names in lower case);
+    False where the rest is not that simple.
+
+    html.parser reports the events of a text's beginning whatever follows, so the
+    events before a False are its own: the tree builder may act on them (and refuse
+    a tag) before the rest is known.
+    """
+    handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
+    handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
+    position = 0
+    for match in _TOKEN.finditer(html):
+        if match.start() != position:
+            return False
+        position = match.end()
+        text, tag, attributes, closed, end = match.groups()
+        if text is not None:
+            handle_data(unescape(text) if "&" in text else text)
+        elif end is not None:
+            handle_endtag(end.lower())
+        else:
+            attrs = []
+            if attributes:
+                for name, equals, double, single in _ATTRIBUTE.findall(attributes):
+                    value = double or single
+                    attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
+            (handle_startendtag if closed else handle_starttag)(tag.lower(), attrs)
+    return position == len(html)
 
 
 # -- the tree's content, ready to write ------------------------------------------------
@@ -223,6 +271,9 @@ _Item = tuple[str, object, _Format]  # ("text" | "br" | "tab" | "field" | "image
 
 def inline_items(nodes: list[Node | str], bold: bool = False) -> list[_Item]:
     """Flatten inline content into text, break, field and image items, white space collapsed."""
+    if len(nodes) == 1 and isinstance(nodes[0], str):  # the common case, a plain text: what _collapse makes of it
+        text = _SPACE_RUN.sub(" ", nodes[0]).strip(" ")
+        return [("text", text, (bold, False, False))] if text else []
     return _collapse(_collect(nodes, (bold, False, False)))
 
 

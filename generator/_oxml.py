@@ -3,7 +3,8 @@
 ``generator/word.py`` calls these functions for paragraphs, runs, tables,
 fields, pictures, numbering restarts, document language, copying the parsed
 reference and zipping the package (plain lxml: python-docx's proxy objects cost
-ten times as much per element). ``generator/_oxml_reference.py`` holds the ones
+ten times as much per element; the package level is in ``generator/_package.py``,
+re-exported here). ``generator/_oxml_reference.py`` holds the ones
 only ``scripts/build_reference.py`` needs (styles, numbering, settings, fonts).
 Each function is named after the Word element it
 writes (``fld_simple`` writes ``w:fldSimple``), so a reader can look it up in the
@@ -12,17 +13,15 @@ Office Open XML reference, and a python-docx upgrade can break only this file.
 
 from __future__ import annotations
 
-import copy
 from typing import Iterable
 
 from docx.document import Document
-from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator import _zip
+from generator._package import package_bytes, package_copy, pic_inline  # noqa: F401
+
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
 _PPR_ORDER = (
@@ -106,15 +105,6 @@ def _tblpr(target):
 # -- fields, numbering, tables: used while building a document ------------------------
 
 
-def package_copy(document: Document) -> Document:
-    """Return an independent copy of ``document`` and its package (every part, relation and blob).
-
-    Copying the parsed parts costs a fraction of reading the .docx again, so the
-    reference is read once per process and each new document starts from a copy.
-    """
-    return copy.deepcopy(document)
-
-
 def body(document: Document):
     """Return the w:body of ``document``."""
     return document.element.body
@@ -122,7 +112,12 @@ def body(document: Document):
 
 def header_footer(document: Document, where: str):
     """Return (part, w:hdr or w:ftr) of the body's section's default ``where`` ("header"/"footer")."""
-    story = getattr(document.sections[-1], where)
+    sectPr = document.element.body.find(_W_SECTPR)  # the body's own section: the last one
+    reference = None if sectPr is None else sectPr.find(f"{qn(f'w:{where}Reference')}[@{qn('w:type')}='default']")
+    if reference is not None:  # what python-docx's proxies find, without compiling their XPaths
+        part = document.part.related_parts[reference.get(qn("r:id"))]
+        return part, part.element
+    story = getattr(document.sections[-1], where)  # python-docx adds or inherits the definition
     return story.part, story._element
 
 
@@ -177,32 +172,51 @@ def p_add(element, style_id: str | None):
     """Append a w:p with style ``style_id`` (None: the default style) to a w:body, w:hdr, w:ftr or w:tc.
 
     Plain lxml, not python-docx's proxies: a document has hundreds of paragraphs
-    and runs, and python-docx's way costs ten times as much per element.
+    and runs, and python-docx's way costs ten times as much per element. Each is
+    a copy of a prototype (one C call) rather than built element by element.
     """
-    p = element.makeelement(_W_P, {})
-    if style_id is not None:
-        ppr = etree.SubElement(p, _W_PPR)
-        etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+    prototype = _P_PROTOTYPES.get(style_id)
+    if prototype is None:
+        prototype = element.makeelement(_W_P, {})
+        if style_id is not None:
+            ppr = etree.SubElement(prototype, _W_PPR)
+            etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+        _P_PROTOTYPES[style_id] = prototype
+    p = prototype.__copy__()  # lxml's copy of the tree, without copy.copy's dispatch
     _append_block(element, p)
     return p
 
 
-def _r(parent, fmt: tuple[bool, bool, bool]):
-    """Append a w:r to ``parent`` with formatting (bold, italic, underline) switched on."""
-    r = etree.SubElement(parent, _W_R)
-    if True in fmt:  # only switch formatting on: an explicit "off" would override the style
-        rpr = etree.SubElement(r, _W_RPR)
-        for tag, on in zip(_W_FORMAT, fmt):
-            if on:
-                element = etree.SubElement(rpr, tag)
-                if tag == _W_FORMAT[2]:
-                    element.set(_W_VAL, "single")
+# Paragraphs by style id and runs by formatting (and content), copied for each new one.
+_P_PROTOTYPES: dict[str | None, object] = {}
+_R_PROTOTYPES: dict[tuple, object] = {}
+
+
+def _r(parent, fmt: tuple[bool, bool, bool], content: str | None = None):
+    """Append a w:r to ``parent`` with formatting (bold, italic, underline) switched on, and an
+    empty ``content`` element (a tag) if given; return the run."""
+    key = (fmt, content)
+    prototype = _R_PROTOTYPES.get(key)
+    if prototype is None:
+        prototype = parent.makeelement(_W_R, {})
+        if True in fmt:  # only switch formatting on: an explicit "off" would override the style
+            rpr = etree.SubElement(prototype, _W_RPR)
+            for tag, on in zip(_W_FORMAT, fmt):
+                if on:
+                    element = etree.SubElement(rpr, tag)
+                    if tag == _W_FORMAT[2]:
+                        element.set(_W_VAL, "single")
+        if content is not None:
+            etree.SubElement(prototype, content)
+        _R_PROTOTYPES[key] = prototype
+    r = prototype.__copy__()
+    parent.append(r)
     return r
 
 
 def r_text(paragraph, text: str, bold: bool, italic: bool, underline: bool) -> None:
     """Append a w:r holding ``text`` (no tabs or line breaks) with the formatting switched on."""
-    t = etree.SubElement(_r(paragraph, (bold, italic, underline)), _W_T)
+    t = _r(paragraph, (bold, italic, underline), _W_T)[-1]
     t.text = text
     if text != text.strip():
         t.set(_XML_SPACE, "preserve")
@@ -210,14 +224,14 @@ def r_text(paragraph, text: str, bold: bool, italic: bool, underline: bool) -> N
 
 def r_break(paragraph, fmt: tuple[bool, bool, bool] = _PLAIN, *, page: bool = False) -> None:
     """Append a run with a line break (w:br), or a page break."""
-    br = etree.SubElement(_r(paragraph, fmt), _W_BR)
+    run = _r(paragraph, fmt, _W_BR)
     if page:
-        br.set(_W_TYPE, "page")
+        run[-1].set(_W_TYPE, "page")
 
 
 def r_tab(paragraph, fmt: tuple[bool, bool, bool] = _PLAIN) -> None:
     """Append a run with a tab (w:tab): to the paragraph style's next tab stop."""
-    etree.SubElement(_r(paragraph, fmt), _W_TAB)
+    _r(paragraph, fmt, _W_TAB)
 
 
 def r_drawing(paragraph, inline, fmt: tuple[bool, bool, bool] = _PLAIN, *, descr: str | None = None) -> None:
@@ -266,12 +280,27 @@ def tbl_add(element, style_id: str | None, widths: list[int], rows: int, *, auto
             etree.SubElement(trPr, qn("w:tblHeader"))
         row = []
         for width in twips:
-            tc = etree.SubElement(tr, qn("w:tc"))
-            etree.SubElement(etree.SubElement(tc, _W_TCPR), qn("w:tcW"), {qn("w:type"): "dxa", qn("w:w"): width})
+            tc = _tc(tr, width)
             row.append(tc)
         cells.append(row)
     _append_block(element, tbl)
     return cells
+
+
+def _tc(tr, width: str):
+    """Append an empty w:tc ``width`` twips wide (w:tcPr/w:tcW) to ``tr``, a copy of a prototype."""
+    prototype = _TC_PROTOTYPES.get(width)
+    if prototype is None:
+        prototype = _TC_PROTOTYPES[width] = tr.makeelement(qn("w:tc"), {})
+        etree.SubElement(etree.SubElement(prototype, _W_TCPR), qn("w:tcW"), {qn("w:type"): "dxa", qn("w:w"): width})
+        if len(_TC_PROTOTYPES) > 256:
+            _TC_PROTOTYPES.clear()
+    tc = prototype.__copy__()
+    tr.append(tc)
+    return tc
+
+
+_TC_PROTOTYPES: dict[str, object] = {}
 
 
 def style_num_id(style) -> int | None:
@@ -348,22 +377,3 @@ def lang(document: Document, tag: str) -> None:
     if element is None:
         element = _put(settings, _el("w:themeFontLang"), ("w:themeFontLang",) + _AFTER_THEME_FONT_LANG)
     element.set(qn("w:val"), tag)
-
-
-def package_bytes(document: Document) -> bytes:
-    """Return the .docx bytes of ``document``, zip entries with a fixed time (reproducible).
-
-    What ``Document.save`` does, in one pass: python-docx's writer stamps every
-    entry with the current time, so saving and re-zipping would compress twice.
-    """
-    package = document.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    entries = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),
-               (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
-    for part in parts:
-        entries.append((part.partname.membername, part.blob))
-        if len(part.rels):
-            entries.append((part.partname.rels_uri.membername, part.rels.xml))
-    return _zip.archive(entries)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,7 +88,13 @@ def long_date(value: date | datetime | None) -> str:
     """``24. november 2026``; an empty string for None."""
     if value is None:
         return ""
-    return _babel_date(as_date(value), format="d. MMMM y", locale="da_DK")
+    return _long_date(as_date(value))
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date) -> str:
+    # Babel formats a date in ~40 µs; a batch shows the same few days again and again.
+    return _babel_date(day, format="d. MMMM y", locale="da_DK")
 
 
 def long_datetime(value: date | datetime | None) -> str:

@@ -34,6 +34,7 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityErr
 from markupsafe import Markup, escape
 
 from . import dates
+from ._template_cache import template_cache
 from .errors import TemplateError
 from .forms import Forms
 from .plan import Pack
@@ -143,6 +144,8 @@ class Renderer:
         # Jinja's own width-taking filters could build huge strings; documents never centre text.
         for name in ("center", "indent", "wordwrap", "filesizeformat", "pprint", "xmlattr", "urlize"):
             self.env.filters.pop(name, None)
+        # Compiled templates are kept in a private per-user folder (see _template_cache: why that is safe).
+        self.env.bytecode_cache = template_cache(self.env)
 
     def _label(self, key: Any, list_name: str) -> str:
         """``{{ incident.channel | label('channel') }}`` -> ``Telefon``."""

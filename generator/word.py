@@ -308,7 +308,7 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
     if path is None or not Path(path).is_file():
         raise TemplateError(f"Billedet '{src}' findes ikke")
     try:
-        inline = story.part.new_pic_inline(str(path), None, LOGO_HEIGHT)
+        inline = _oxml.pic_inline(story.part, str(path), LOGO_HEIGHT)  # the file is read once per process
     except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
         raise TemplateError(f"Billedet '{src}' kan ikke læses som et billede") from exc
     _oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))

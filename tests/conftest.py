@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 
+# The per-user cache of compiled templates (generator/_template_cache.py) stays out of the suite:
+# no test depends on it or writes into the user's home; tests/test_template_cache.py uses tmp folders.
+os.environ["BEREDSKAB_CACHE"] = "off"
+
 #: A fixed "today" so deadlines and 'not in the future' checks do not drift.
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 12, 0)

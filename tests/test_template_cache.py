@@ -1,0 +1,98 @@
+"""The per-user cache of compiled templates: private, checked, never in the way."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from generator._template_cache import CACHE_ENV, TemplateCache
+from generator.render import Renderer
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache" / "templates"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
+def note_html(engine, renderer: Renderer, case: dict) -> str:
+    return renderer.render("incident_note", engine.context(case, "incident_note", TODAY))
+
+
+def test_template_cache_folder_and_files_are_private(engine, phone_threat, cache_dir):
+    renderer = Renderer(engine.pack, engine.forms)
+    assert isinstance(renderer.env.bytecode_cache, TemplateCache)
+    note_html(engine, renderer, phone_threat)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    files = list(cache_dir.iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+
+
+def test_template_cache_second_renderer_reads_code_and_references_without_compiling(
+        engine, phone_threat, cache_dir, monkeypatch):
+    first = Renderer(engine.pack, engine.forms)
+    html, sources = note_html(engine, first, phone_threat), first.sources("incident_note")
+    second = Renderer(engine.pack, engine.forms)
+    monkeypatch.setattr(second.env, "compile", lambda *a, **k: pytest.fail("compiled again"))
+    monkeypatch.setattr(second.env, "_parse", lambda *a, **k: pytest.fail("parsed again"))
+    assert note_html(engine, second, phone_threat) == html
+    assert second.sources("incident_note") == sources
+
+
+def test_template_cache_compiles_a_changed_template(make_pack, cache_dir):
+    from generator.engine import Engine
+
+    pack = make_pack({"templates/incident_note.html.j2": "<p>Første udgave</p>"})
+    assert "Første" in Engine.load(pack).renderer.render("incident_note", {})
+    (pack / "templates" / "incident_note.html.j2").write_text("<p>Anden udgave</p>", encoding="utf-8")
+    assert "Anden" in Engine.load(pack).renderer.render("incident_note", {})
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", b"j2\x00" * 50], ids=["empty", "garbage", "foreign"])
+def test_template_cache_damaged_files_mean_compile(engine, phone_threat, cache_dir, content):
+    html = note_html(engine, Renderer(engine.pack, engine.forms), phone_threat)
+    for path in cache_dir.iterdir():
+        path.write_bytes(content)
+    assert note_html(engine, Renderer(engine.pack, engine.forms), phone_threat) == html
+
+
+def test_template_cache_unwritable_folder_means_no_files(engine, phone_threat, cache_dir, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr("generator._template_cache.tempfile.mkstemp", refuse)
+    assert "<h1" in note_html(engine, Renderer(engine.pack, engine.forms), phone_threat)
+    assert list(cache_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o770, 0o707], ids=["others-read", "group-write", "others-write"])
+def test_template_cache_refuses_a_folder_others_can_use(engine, cache_dir, mode):
+    cache_dir.mkdir(parents=True)
+    cache_dir.chmod(mode)
+    assert Renderer(engine.pack, engine.forms).env.bytecode_cache is None
+
+
+def test_template_cache_refuses_a_symbolic_link(engine, tmp_path, monkeypatch):
+    target = tmp_path / "elsewhere"
+    target.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(target)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "link"))
+    assert Renderer(engine.pack, engine.forms).env.bytecode_cache is None
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0"])
+def test_template_cache_turned_off(engine, monkeypatch, value):
+    monkeypatch.setenv(CACHE_ENV, value)
+    assert Renderer(engine.pack, engine.forms).env.bytecode_cache is None
+
+
+def test_template_cache_default_folder_is_the_users_xdg_cache(engine, tmp_path, monkeypatch):
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cache = Renderer(engine.pack, engine.forms).env.bytecode_cache
+    assert os.path.samefile(cache.directory, tmp_path / "xdg" / "beredskab" / "templates")
