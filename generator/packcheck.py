@@ -25,30 +25,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from cerberus import SchemaError
-from jinja2 import TemplateSyntaxError, nodes
 
 from .engine import REFERENCE_NAME, Engine
 from .errors import BeredskabError, PackError, Problem
 from .forms import Forms, load_case, load_forms, schema_error_parts
 from .plan import Pack, load_pack, read_yaml
-from .render import DEFAULT_PREFIX, Renderer, translate_errors
+from ._templatecheck import check_templates
+from .render import Renderer
 from .traceability import pack_warnings
 
 #: "Now" for validating example cases: examples may be dated ahead, and the check is about the pack.
 EXAMPLE_NOW = datetime(2999, 12, 31, 12, 0)
 
-#: Methods a template may call on a mapping (``choices.x.items()``): not missing fields.
-_MAPPING_METHODS = frozenset({"items", "keys", "values", "get"})
-
 #: The folders of a pack that beredskab reads.
 _PACK_FOLDERS = ("forms", "templates", "examples")
-
-#: Filters that take the name of a choice list as their first argument.
-_CHOICE_FILTERS = frozenset({"label", "labels"})
 
 
 @dataclass
@@ -115,7 +109,7 @@ def check_pack(plan_dir: str | Path) -> PackReport:
         forms = _check_forms(pack, folder, found, report)
         if forms is not None:
             engine = Engine(pack=pack, forms=forms, renderer=Renderer(pack, forms))
-            _check_templates(engine, folder, found, report)
+            check_templates(engine, folder, found, report)
             _check_documents(engine, folder, found, report)
             _check_reference(pack, folder, found)
             report.warnings = pack_warnings(engine, report.examples, now=EXAMPLE_NOW)
@@ -208,137 +202,6 @@ def _yaml_line(path: Path, keys: list[str]) -> int | None:
 
 
 # -- 3. templates --------------------------------------------------------------------
-
-
-def _check_templates(engine: Engine, folder: Path, found: _Collector, report: PackReport) -> None:
-    """Compile the pack's templates; check names, variables, fields and choices in every reachable one."""
-    env = engine.renderer.env
-    own = folder / "templates"
-    for path in sorted(own.rglob("*.j2")) if own.is_dir() else []:
-        name = path.relative_to(own).as_posix()
-        report.templates.append(name)
-        try:
-            with translate_errors(name, engine.pack):
-                env.compile(path.read_text(encoding="utf-8"), name, str(path))
-        except BeredskabError as err:
-            found.extend(err, file=str(path))
-    known = engine.context_names() | set(env.globals)
-    queue = [engine.renderer.template_name(doc) for doc in engine.documents()]
-    seen: set[str] = set()
-    while queue:
-        name = queue.pop(0)
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            source, filename, _ = env.loader.get_source(env, name)
-            tree = env.parse(source, name, filename)
-        except BeredskabError as err:
-            found.extend(err)
-            continue
-        except TemplateSyntaxError:
-            continue  # reported above for the pack's own files; the defaults compile
-        except Exception:  # noqa: BLE001 - TemplateNotFound for a document: rendering names it
-            found.add(f"skabelonen '{name}' til et dokument i plan.yaml findes ikke", file=str(folder / "plan.yaml"))
-            continue
-        queue.extend(_referenced(tree, filename, env, found))
-        _check_names(tree, filename, known, engine, found)
-
-
-def _referenced(tree: nodes.Template, filename: str, env, found: _Collector) -> Iterator[str]:
-    """The templates ``tree`` extends, includes or imports; a name built from data is a problem."""
-    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-        target = node.template
-        names = [target.value] if isinstance(target, nodes.Const) else (
-            [item.value for item in target.items if isinstance(item, nodes.Const)]
-            if isinstance(target, (nodes.List, nodes.Tuple)) else None)
-        if not names or not all(isinstance(n, str) for n in names):
-            found.add("skabelonens navn skal skrives direkte i {% extends %}/{% include %}, ikke beregnes",
-                      file=filename, line=node.lineno)
-            continue
-        for name in names:
-            try:
-                env.loader.get_source(env, name)
-            except BeredskabError as err:
-                found.extend(err, line=node.lineno)
-            except Exception:  # noqa: BLE001 - TemplateNotFound, refused names
-                hint = f" (standardskabelonerne hedder '{DEFAULT_PREFIX}/<navn>')" if "/" not in name else ""
-                found.add(f"skabelonen '{name}' findes ikke i planpakken eller standardplanen{hint}",
-                          file=filename, line=node.lineno)
-            else:
-                yield name
-
-
-def _check_names(tree: nodes.Template, filename: str, known: set[str], engine: Engine, found: _Collector) -> None:
-    """Variables, case fields, plan settings and choice lists used in ``tree`` exist."""
-    from jinja2 import meta
-
-    # A template's top-level {% import %} and {% macro %} are visible in its blocks,
-    # though Jinja's analysis treats each block as a scope of its own.
-    top = {n.target for n in tree.body if isinstance(n, nodes.Import)}
-    top |= {n.name for n in tree.body if isinstance(n, nodes.Macro)}
-    top |= {name for n in tree.body if isinstance(n, nodes.FromImport)
-            for name in (alias if isinstance(alias, str) else alias[1] for alias in n.names)}
-    for name in sorted(meta.find_undeclared_variables(tree) - known - top):
-        line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), None)
-        found.add(f"skabelonen bruger variablen '{name}', som ikke findes", file=filename, line=line)
-    choices = engine.forms.choices
-    for node in tree.find_all(nodes.Filter):
-        if node.name in _CHOICE_FILTERS and node.args and isinstance(node.args[0], nodes.Const):
-            if node.args[0].value not in choices:
-                found.add(f"valglisten '{node.args[0].value}' i {node.name}(...) findes ikke i plan.yaml",
-                          file=filename, line=node.lineno)
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        chain = _chain(node)
-        if chain is None:
-            continue
-        reason = _missing(chain, engine)
-        if reason:
-            found.add(reason, file=filename, line=node.lineno)
-
-
-def _chain(node: nodes.Node) -> list[str] | None:
-    """``incident.police.reported`` as ['incident', 'police', 'reported']; None if not a plain chain."""
-    parts: list[str] = []
-    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
-        if isinstance(node, nodes.Getattr):
-            parts.append(node.attr)
-        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-            parts.append(node.arg.value)
-        else:
-            return None
-        node = node.node
-    if not isinstance(node, nodes.Name) or node.ctx != "load":
-        return None
-    return [node.name, *reversed(parts)]
-
-
-def _missing(chain: list[str], engine: Engine) -> str | None:
-    """Why ``chain`` names nothing, or None if it exists (or cannot be known statically)."""
-    root, *attrs = chain
-    if root in engine.forms.sections:
-        rules = engine.forms.schema[root]
-        for depth, attr in enumerate(attrs):
-            children = rules.get("schema") if rules.get("type") == "dict" else None
-            if not isinstance(children, dict) or attr in _MAPPING_METHODS:
-                return None
-            if attr not in children:
-                return f"feltet '{'.'.join(chain[:depth + 2])}' findes ikke i formularen '{root}'"
-            rules = children[attr]
-        return None
-    if root in ("plan", "choices"):
-        value: Any = engine.settings if root == "plan" else engine.forms.choices
-        for depth, attr in enumerate(attrs):
-            if not isinstance(value, dict) or attr in _MAPPING_METHODS:
-                return None
-            if attr not in value:
-                where = "plan.yaml" if root == "plan" else "valglisterne i plan.yaml"
-                return f"'{'.'.join(chain[:depth + 2])}' findes ikke i {where}"
-            value = value[attr]
-    return None
-
-
-# -- 4. documents --------------------------------------------------------------------
 
 
 def _examples(pack: Pack, folder: Path) -> list[Path]:
