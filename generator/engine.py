@@ -101,10 +101,13 @@ class Engine:
     def render_docx(self, case: dict, document: str, today: date | None = None,
                     evaluation: rules.Evaluation | None = None) -> bytes:
         """One document as .docx bytes."""
+        html = self.render_html(case, document, today or date.today(), evaluation)
+        return self.docx_from_html(case, document, html)
+
+    def docx_from_html(self, case: dict, document: str, html: str) -> bytes:
+        """The .docx of a document whose HTML is rendered already (``plan check`` reads both)."""
         from .word import build_document  # python-docx is heavy; only commands that write need it
 
-        today = today or date.today()
-        html = self.render_html(case, document, today, evaluation)
         reference = self.pack.find_asset(REFERENCE_NAME)
         if reference is None:
             raise PackError(f"planpakken mangler templates/{REFERENCE_NAME}")

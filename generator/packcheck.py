@@ -36,7 +36,7 @@ from .forms import Forms, load_case, load_forms, schema_error_parts
 from .plan import Pack, load_pack, read_yaml
 from ._templatecheck import check_templates
 from .render import Renderer
-from .traceability import pack_warnings
+from .traceability import RenderedText, html_text, pack_warnings
 
 #: "Now" for validating example cases: examples may be dated ahead, and the check is about the pack.
 EXAMPLE_NOW = datetime(2999, 12, 31, 12, 0)
@@ -110,9 +110,9 @@ def check_pack(plan_dir: str | Path) -> PackReport:
         if forms is not None:
             engine = Engine(pack=pack, forms=forms, renderer=Renderer(pack, forms))
             check_templates(engine, folder, found, report)
-            _check_documents(engine, folder, found, report)
+            rendered = _check_documents(engine, folder, found, report)
             _check_reference(pack, folder, found)
-            report.warnings = pack_warnings(engine, report.examples, now=EXAMPLE_NOW)
+            report.warnings = pack_warnings(engine, rendered)
     if found.problems:
         raise PackError(found.problems)
     return report
@@ -209,15 +209,18 @@ def _examples(pack: Pack, folder: Path) -> list[Path]:
     return own or sorted((pack.default_dir / "examples").glob("*.json"))
 
 
-def _check_documents(engine: Engine, folder: Path, found: _Collector, report: PackReport) -> None:
+def _check_documents(engine: Engine, folder: Path, found: _Collector, report: PackReport,
+                     ) -> dict[str, list[RenderedText]]:
     """Render every document each example case calls for, all the way to .docx bytes.
 
     A document no example calls for is a problem: the pack needs an example that does.
+    Returns the text of every rendered document, for the traceability warnings.
     """
     report.examples = _examples(engine.pack, folder)
     if not report.examples:
         found.add("planpakken har ingen eksempelsag (examples/*.json) at prøve dokumenterne med", file=str(folder))
-        return
+        return {}
+    rendered: dict[str, list[RenderedText]] = {}
     cases: list[tuple[Path, dict]] = []
     called_for: set[str] = set()
     failed: set[str] = set()
@@ -225,6 +228,7 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
         try:
             case = load_case(example, engine.forms, now=EXAMPLE_NOW)
             selected = engine.select(case)
+            evaluation = engine.evaluate(case)
         except BeredskabError as err:
             found.extend(err, file=str(example))
             continue
@@ -233,9 +237,10 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
         for document in selected:
             if document in failed:
                 continue  # one report per broken template, not one per example
-            error = _render(engine, case, document)
+            html, error = _render(engine, case, document, evaluation)
             if error is None:
                 report.rendered.add(document)
+                rendered.setdefault(document, []).append(html_text(html))
             else:
                 failed.add(document)
                 _report(found, engine, document, error, f"dokument {document}, eksempel {example.name}")
@@ -245,17 +250,19 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
             # on the sections it needs); the pack needs an example that does.
             found.add(f"ingen eksempelsag kræver dokumentet '{document}'; tilføj en eksempelsag, der gør",
                       file=str(folder / "examples"))
+    return rendered
 
 
-def _render(engine: Engine, case: dict, document: str) -> BeredskabError | None:
-    """Render ``document`` to .docx bytes; return the error instead of raising it."""
+def _render(engine: Engine, case: dict, document: str, evaluation) -> tuple[str, BeredskabError | None]:
+    """Render ``document`` to HTML and on to .docx bytes; return the HTML, or the error instead of raising it."""
     try:
-        engine.render_docx(case, document, today=date.today())
+        html = engine.render_html(case, document, today=date.today(), evaluation=evaluation)
+        engine.docx_from_html(case, document, html)
     except BeredskabError as err:
-        return err
+        return "", err
     except Exception as err:  # noqa: BLE001 - python-docx on a broken reference.docx
-        return PackError(f"dokumentet kunne ikke dannes ({type(err).__name__})")
-    return None
+        return "", PackError(f"dokumentet kunne ikke dannes ({type(err).__name__})")
+    return html, None
 
 
 def _report(found: _Collector, engine: Engine, document: str, err: BeredskabError, note: str) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
@@ -22,7 +21,7 @@ from typing import Iterable
 from . import checklist as _checklist
 from . import rules as _rules
 from ._validator import rules_at
-from .errors import BeredskabError, PackError, Problem
+from .errors import PackError, Problem
 from .plan import default_pack_dir
 
 #: Where the table lives in a pack (the default pack's copy is the one read).
@@ -299,30 +298,14 @@ def html_text(html: str) -> RenderedText:
     return parser.result
 
 
-def render_examples(engine, examples: Iterable[Path], now: datetime) -> dict[str, list[RenderedText]]:
-    """Every document each valid example case calls for, rendered (HTML) and read as text.
+def pack_warnings(engine, rendered: dict[str, list[RenderedText]]) -> list[str]:
+    """``Advarsel:`` lines for what the pack of ``engine`` removed that the plan's table relies on.
 
-    Examples or documents that fail are skipped: ``plan check`` reports those itself.
+    ``rendered`` is the text of the documents ``plan check`` rendered from the pack's examples.
     """
-    rendered: dict[str, list[RenderedText]] = {}
-    for example in examples:
-        try:
-            case = engine.load_case(example, now=now)
-            evaluation = engine.evaluate(case)
-            for document in engine.select(case):
-                html = engine.render_html(case, document, evaluation=evaluation)
-                rendered.setdefault(document, []).append(html_text(html))
-        except BeredskabError:
-            continue
-    return rendered
-
-
-def pack_warnings(engine, examples: Iterable[Path], now: datetime) -> list[str]:
-    """``Advarsel:`` lines for what the pack of ``engine`` removed that the plan's table relies on."""
     try:
         rows = load()
     except PackError as err:
         return [f"Advarsel: {line}; planens krav er ikke kontrolleret" for line in err.lines()]
-    rendered = render_examples(engine, examples, now)
     found = gaps(rows, engine.forms.schema, engine.settings, engine.documents(), rendered)
     return [gap.warning() for gap in found]
