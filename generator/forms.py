@@ -123,7 +123,7 @@ def load_forms(pack: Pack) -> Forms:
                  deadlines=dict(deadlines) if isinstance(deadlines, dict) else {})
 
 
-def _prepare(rules: dict, choices: dict, where: str, path: str) -> dict:
+def _prepare(rules: dict, choices: dict, where: str, path: str, item: bool = False) -> dict:
     """Return a copy of one field's rules, ready for validation (see the module docstring)."""
     rules = copy.deepcopy(rules)
     meta = rules.get("meta") or {}
@@ -147,8 +147,9 @@ def _prepare(rules: dict, choices: dict, where: str, path: str) -> dict:
     if kind == "dict" and isinstance(inner, dict):
         rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in without_removed(inner).items()}
     elif kind == "list" and isinstance(inner, dict) and list_name is None:
-        rules["schema"] = _prepare(inner, choices, where, f"{path}[]")
-    if not rules.get("required") and "default" not in rules:
+        rules["schema"] = _prepare(inner, choices, where, f"{path}[]", item=True)
+    # An item of a list is there or not; only a field may be left out (None).
+    if not item and not rules.get("required") and "default" not in rules:
         rules["nullable"] = True
         rules["default"] = _empty_default(rules)
     return rules

@@ -178,3 +178,9 @@ def test_load_forms_reports_yaml_syntax_with_line(tmp_path):
         load_forms(Pack((tmp_path,)))
     assert info.value.lines()[0].startswith("ugyldig YAML (")
     assert "linje 4" in info.value.lines()[0]
+
+
+def test_case_rejects_an_empty_item_in_a_list(forms, phone_threat_data):
+    """A null where an employee should be is not an employee left out: found by the property test."""
+    phone_threat_data["incident"]["affected_employees"] = [None]
+    assert problems_of(forms, phone_threat_data) == ["Felt incident.affected_employees[0]: skal udfyldes"]
