@@ -20,8 +20,10 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Mm
 
-from generator import _oxml, dates
-from generator.render import yes_no
+from beredskab.word import _oxml
+
+from beredskab import dates
+from beredskab.render.renderer import yes_no
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "templates" / "reference.docx"

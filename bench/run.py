@@ -44,7 +44,7 @@ TODAY = date(2026, 11, 26)
 def _beredskab() -> list[str]:
     """The installed console script next to this Python, else the module entry point."""
     script = Path(sys.executable).parent / "beredskab"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from generator.cli import main; main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from beredskab.cli.commands import main; main()"]
 
 
 def notes(count: int) -> dict[str, float]:
@@ -52,7 +52,7 @@ def notes(count: int) -> dict[str, float]:
     from docxtpl import DocxTemplate
 
     import docxtpl_note
-    from generator.engine import Engine
+    from beredskab.engine import Engine
 
     engine = Engine.load()
     case = engine.load_case(ROOT / "examples" / "trussel-telefon.json")

@@ -12,13 +12,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__, manifest, rules
+from . import __version__
+
+from .output import manifest
+
+from .rules import evaluation as rules
 from .errors import CaseError, EnvironmentFailure, PackError
-from .forms import Forms, load_case, load_forms
-from .output import document_path, write_all
-from .pdf import convert as convert_pdf
-from .plan import Pack, load_pack
-from .render import Renderer
+from .case.forms import Forms, load_case, load_forms
+from .output.files import document_path, write_all
+from .output.pdf import convert as convert_pdf
+from .pack.loader import Pack, load_pack
+from .render.renderer import Renderer
 
 #: Names a template sees besides the case sections (see Engine.context).
 CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc")
@@ -106,7 +110,7 @@ class Engine:
 
     def docx_from_html(self, case: dict, document: str, html: str) -> bytes:
         """The .docx of a document whose HTML is rendered already (``plan check`` reads both)."""
-        from .word import build_document  # python-docx is heavy; only commands that write need it
+        from .word.writer import build_document  # python-docx is heavy; only commands that write need it
 
         reference = self.pack.find_asset(REFERENCE_NAME)
         if reference is None:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
     sys.path.insert(0, str(ROOT))
 
-from generator import _oxml  # noqa: E402
+from beredskab.word import _oxml  # noqa: E402
 from scripts.make_logo import png  # noqa: E402
 
 PACK = ROOT / "examples" / "plans" / "jobcenter" / "templates"

@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python scripts/build_reference.py [OUTPUT]
 
 It starts from python-docx's default template, keeps only the styles that
-``generator.word.STYLE_MAP`` names (plus the defaults Word needs), drops latent
+``beredskab.word.writer.STYLE_MAP`` names (plus the defaults Word needs), drops latent
 styles and parts a letter does not use, and defines a quiet Danish municipal
 letter: A4, Calibri 11 pt, Danish language, black text, thin grey lines. The
 output is byte-for-byte reproducible, so a rebuild shows no diff unless this
@@ -27,8 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
     sys.path.insert(0, str(ROOT))
 
-from generator import _oxml, _oxml_reference  # noqa: E402
-from generator.word import STYLE_MAP  # noqa: E402
+from beredskab.word import _oxml
+
+from beredskab.word import _oxml_reference  # noqa: E402
+from beredskab.word.writer import STYLE_MAP  # noqa: E402
 
 OUTPUT = ROOT / "templates" / "reference.docx"
 

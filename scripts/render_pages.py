@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
     sys.path.insert(0, str(ROOT))
 
-from generator import pdf  # noqa: E402
-from generator.engine import Engine  # noqa: E402
+from beredskab.output import pdf  # noqa: E402
+from beredskab.engine import Engine  # noqa: E402
 
 DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.engine import Engine
+from beredskab.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -73,7 +73,7 @@ def pytest_runtest_setup(item):
     """Skip tests marked ``libreoffice`` where LibreOffice is missing, unless CI requires it."""
     if item.get_closest_marker("libreoffice") is None:
         return
-    from generator.pdf import find_soffice
+    from beredskab.output.pdf import find_soffice
 
     if find_soffice() is None:
         if os.environ.get(REQUIRE_LIBREOFFICE_ENV):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import pytest
 
-from generator import engine as engine_module
-from generator.cli import cli, danish_usage_error
+from beredskab import engine as engine_module
+from beredskab.cli.commands import cli, danish_usage_error
 
 from .conftest import EXAMPLES
 

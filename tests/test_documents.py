@@ -8,7 +8,7 @@ import stat
 import docx
 import pytest
 
-from generator.errors import TemplateError
+from beredskab.errors import TemplateError
 
 from .conftest import ROOT, TODAY
 

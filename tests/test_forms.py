@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.errors import CaseError, FormError
-from generator.forms import clean_strings, load_forms, parse_case_json
-from generator.plan import Pack
+from beredskab.errors import CaseError, FormError
+from beredskab.case.forms import clean_strings, load_forms, parse_case_json
+from beredskab.pack.loader import Pack
 
 from .conftest import NOW
 

@@ -1,4 +1,4 @@
-"""Tests of generator.manifest and `beredskab verify`: the audit manifest round trip."""
+"""Tests of beredskab.output.manifest and `beredskab verify`: the audit manifest round trip."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import stat
 
 import pytest
 
-from generator import __version__, manifest
-from generator.cli import cli
-from generator.errors import IntegrityError
+from beredskab import __version__
+
+from beredskab.output import manifest
+from beredskab.cli.commands import cli
+from beredskab.errors import IntegrityError
 
 from .conftest import EXAMPLES, ROOT, TODAY
 

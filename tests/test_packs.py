@@ -8,9 +8,9 @@ import io
 import docx
 import pytest
 
-from generator.engine import Engine
-from generator.errors import CaseError
-from generator.plan import PLAN_ENV
+from beredskab.engine import Engine
+from beredskab.errors import CaseError
+from beredskab.pack.loader import PLAN_ENV
 
 from .conftest import EXAMPLES, NOW, ROOT, TODAY
 from .test_documents import fields_table, headings, open_docx
@@ -148,7 +148,7 @@ def test_pack_is_found_through_the_environment_variable(make_pack, monkeypatch):
 
 
 def test_example_pack_jobcenter_generates_its_own_note(runner, tmp_path):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     case = JOBCENTER / "examples" / "trussel-samtale.json"
     result = runner.invoke(cli, ["generate", str(case), "--plan", str(JOBCENTER), "--out", str(tmp_path)])
@@ -162,7 +162,7 @@ def test_example_pack_jobcenter_generates_its_own_note(runner, tmp_path):
 
 def test_example_pack_jobcenter_refuses_the_default_example(runner):
     """The pack makes alarm_used required, so a case from the default plan does not fit it."""
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     result = runner.invoke(cli, ["validate", str(EXAMPLES / "trussel-telefon.json"), "--plan", str(JOBCENTER)])
     assert result.exit_code == 2

@@ -1,4 +1,4 @@
-"""Tests of generator.pdf and `generate --pdf`: LibreOffice converts every example document, PDF/A copies.
+"""Tests of beredskab.output.pdf and `generate --pdf`: LibreOffice converts every example document, PDF/A copies.
 
 Tests marked ``libreoffice`` need soffice; they skip where it is missing, except in
 CI, where BEREDSKAB_REQUIRE_LIBREOFFICE=1 turns the skip into a failure.
@@ -12,9 +12,9 @@ import stat
 
 import pytest
 
-from generator import pdf
-from generator.cli import cli
-from generator.errors import EnvironmentFailure
+from beredskab.output import pdf
+from beredskab.cli.commands import cli
+from beredskab.errors import EnvironmentFailure
 
 from .conftest import EXAMPLES, NOW, TODAY
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.engine import Engine
-from generator.errors import BeredskabError, CaseError
-from generator.forms import parse_case_json
+from beredskab.cli.commands import cli
+from beredskab.engine import Engine
+from beredskab.errors import BeredskabError, CaseError
+from beredskab.case.forms import parse_case_json
 
 from .conftest import NOW, TODAY
 from .strategies import ANY_CHAR, JSON, cases, free_texts, value_at, with_markers

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator import render
-from generator.engine import Engine
-from generator.errors import TemplateError
+from beredskab.render import renderer as render
+from beredskab.engine import Engine
+from beredskab.errors import TemplateError
 
 from .conftest import DATA, TODAY
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from generator import rules
-from generator.dates import last_day_of_months
-from generator.errors import PackError
+from beredskab.rules import evaluation as rules
+from beredskab.dates import last_day_of_months
+from beredskab.errors import PackError
 
 from .conftest import TODAY
 

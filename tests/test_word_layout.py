@@ -1,4 +1,4 @@
-"""Tests of generator.word's page layout: column widths, rows that never split, paragraphs kept together.
+"""Tests of beredskab.word.writer's page layout: column widths, rows that never split, paragraphs kept together.
 
 Issue #6: documents must look official when printed. Each test builds a document,
 reads the .docx back and checks the Word XML that LibreOffice and Word lay out by.
@@ -16,8 +16,8 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from generator.errors import TemplateError
-from generator.word import build_document, check_html
+from beredskab.errors import TemplateError
+from beredskab.word.writer import build_document, check_html
 
 from .conftest import EXAMPLES, NOW, ROOT, TODAY
 

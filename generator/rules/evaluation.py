@@ -13,8 +13,8 @@ from datetime import date, datetime
 from typing import Callable
 
 from . import checklist as _checklist
-from .dates import add_days, add_hours, last_day_of_months, long_date, long_datetime
-from .errors import PackError
+from ..dates import add_days, add_hours, last_day_of_months, long_date, long_datetime
+from ..errors import PackError
 
 #: The plan.yaml ``deadlines`` the rules need, all whole numbers.
 DEADLINE_SETTINGS = ("safetynet_days", "work_accident_days", "ban_max_months", "police_report_hours")

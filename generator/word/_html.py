@@ -18,7 +18,7 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import Iterator
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 #: The classes a <p> may have; each has a style in generator.word.STYLE_MAP.
 PARAGRAPH_CLASSES = ("date", "confidential", "note", "warning", "letterhead", "small", "lead-in")

@@ -33,11 +33,11 @@ from jinja2 import (
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
-from . import dates
-from ._template_cache import template_cache
-from .errors import TemplateError
-from .forms import Forms
-from .plan import Pack
+from .. import dates
+from ._cache import template_cache
+from ..errors import TemplateError
+from ..case.forms import Forms
+from ..pack.loader import Pack
 
 #: Longest HTML a template may produce; a runaway loop stops here, not in memory.
 MAX_OUTPUT_CHARS = 5_000_000

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
-from .dates import as_date, long_date, long_datetime
-from .errors import PackError
+from ..dates import as_date, long_date, long_datetime
+from ..errors import PackError
 
 #: Danish status per state.
 STATUS = {"done": "Udført", "overdue": "Overskredet", "open": "Ikke udført", "reminder": "Husk"}

@@ -48,9 +48,9 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Mm
 
-from generator import _oxml
-from generator._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
-from generator.errors import BeredskabError, TemplateError
+from . import _oxml
+from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
+from ..errors import BeredskabError, TemplateError
 
 __all__ = ["ALLOWED_TAGS", "LOGO_COLUMN", "LOGO_HEIGHT", "STYLE_MAP", "build_document", "check_html"]
 

@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from .errors import EnvironmentFailure, OutputError
-from .plan import safe_relative
+from ..errors import EnvironmentFailure, OutputError
+from ..pack.loader import safe_relative
 
 #: Permissions of folders and files that hold personal data.
 DIR_MODE = 0o700

@@ -18,11 +18,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 
-from . import checklist as _checklist
-from . import rules as _rules
-from ._validator import rules_at
-from .errors import PackError, Problem
-from .plan import default_pack_dir
+from ..rules import checklist as _checklist
+from ..rules import evaluation as _rules
+from ..case.paths import rules_at
+from ..errors import PackError, Problem
+from .loader import default_pack_dir
 
 #: Where the table lives in a pack (the default pack's copy is the one read).
 TABLE_PATH = Path("docs") / "traceability.md"

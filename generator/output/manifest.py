@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import IntegrityError, OutputError
-from .dates import to_json
+from .. import __version__
+from ..errors import IntegrityError, OutputError
+from ..dates import to_json
 
 #: File name of the manifest in a case folder.
 MANIFEST_NAME = "manifest.json"

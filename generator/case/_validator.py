@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, datetime
-from collections.abc import Mapping
 from typing import Any, Iterable
 
 from cerberus import Validator, errors as cerr
 
-from .dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_datetime
-from .errors import Problem
+from ..dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_datetime
+from ..errors import Problem
+from .paths import document_path, is_empty, label_of, rules_at
 
 #: Danish names of the Cerberus types the forms use, for "skal være ..." messages.
 TYPE_NAMES = {
@@ -28,11 +28,6 @@ TYPE_NAMES = {
     "date": "en dato, fx 2026-11-24",
     "datetime": "en dato med klokkeslæt, fx 2026-11-24T10:30",
 }
-
-
-def is_empty(value: Any) -> bool:
-    """True for what counts as 'not filled in': None, '', [] and {}."""
-    return value is None or value == "" or value == [] or value == {}
 
 
 def condition_holds(condition: dict, lookup) -> bool:
@@ -172,39 +167,6 @@ def _danish_coercion(parse, value):
         raise
     except Exception as err:  # noqa: BLE001 - never let a foreign text reach a person
         raise DateParseError("er ikke en gyldig værdi") from err
-
-
-def document_path(parts: Iterable) -> str:
-    """``('incident', 'affected_employees', 0, 'name')`` -> ``incident.affected_employees[0].name``."""
-    text = ""
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def rules_at(schema: dict, parts: Iterable) -> dict | None:
-    """The rules of the field at a document path, walking mappings and list items."""
-    current: dict | None = {"type": "dict", "schema": schema}
-    for part in parts:
-        if current is None:
-            return None
-        inner = current.get("schema")
-        if isinstance(part, int):
-            current = inner if current.get("type") == "list" and isinstance(inner, Mapping) else None
-        else:
-            current = inner.get(part) if isinstance(inner, Mapping) else None
-    return current
-
-
-def label_of(rules: dict | None) -> str | None:
-    """The Danish label in a field's ``meta``."""
-    if not isinstance(rules, dict):
-        return None
-    meta = rules.get("meta") or {}
-    return meta.get("label") if isinstance(meta, dict) else None
 
 
 class DanishErrorHandler(cerr.BaseErrorHandler):

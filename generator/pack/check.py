@@ -30,12 +30,13 @@ from typing import Any
 import yaml
 from cerberus import SchemaError
 
-from .engine import REFERENCE_NAME, Engine
-from .errors import BeredskabError, PackError, Problem
-from .forms import Forms, load_case, load_forms, schema_error_parts
-from .plan import Pack, load_pack, read_yaml
+from ..engine import REFERENCE_NAME, Engine
+from ..errors import BeredskabError, PackError, Problem
+from ..case.forms import Forms, load_case, load_forms, schema_error_parts
+from .loader import Pack, load_pack, read_yaml
+from ._report import PackReport, _Collector
 from ._templatecheck import check_templates
-from .render import Renderer
+from ..render.renderer import Renderer
 from .traceability import RenderedText, html_text, pack_warnings
 
 #: "Now" for validating example cases: examples may be dated ahead, and the check is about the pack.
@@ -43,25 +44,6 @@ EXAMPLE_NOW = datetime(2999, 12, 31, 12, 0)
 
 #: The folders of a pack that beredskab reads.
 _PACK_FOLDERS = ("forms", "templates", "examples")
-
-
-@dataclass
-class PackReport:
-    """What a successful check covered, for the summary line."""
-
-    folder: Path
-    forms: list[str] = field(default_factory=list)
-    templates: list[str] = field(default_factory=list)
-    rendered: set[str] = field(default_factory=set)
-    examples: list[Path] = field(default_factory=list)
-    #: ``Advarsel: ...`` lines (generator/traceability.py); they do not fail the check.
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One Danish line: what was checked."""
-        return (f"Planpakken {self.folder} er i orden: {len(self.forms)} formularer, "
-                f"{len(self.templates)} skabeloner, {len(self.rendered)} dokumenter dannet "
-                f"med {len(self.examples)} eksempelsager.")
 
 
 @dataclass(frozen=True)
@@ -72,30 +54,6 @@ class _OneForm(Pack):
 
     def form_names(self) -> list[str]:
         return [self.only]
-
-
-class _Collector:
-    """Problems found so far, each once."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, reason: str, **where: Any) -> None:
-        """Add a problem, unless one is already known at the same place (rendering finds static ones again)."""
-        problem = Problem(reason, **where)
-        for known in self.problems:
-            if known.format() == problem.format() or (
-                    problem.line is not None and (known.file, known.line) == (problem.file, problem.line)):
-                return
-        self.problems.append(problem)
-
-    def extend(self, err: BeredskabError, **where: Any) -> None:
-        for problem in err.problems:
-            for key, value in where.items():
-                if getattr(problem, key) is None:
-                    setattr(problem, key, value)
-            self.add(problem.reason, path=problem.path, label=problem.label, file=problem.file,
-                     line=problem.line, column=problem.column)
 
 
 def check_pack(plan_dir: str | Path) -> PackReport:
@@ -284,7 +242,7 @@ def _check_reference(pack: Pack, folder: Path, found: _Collector) -> None:
         return
     from docx import Document
 
-    from .word import STYLE_MAP
+    from ..word.writer import STYLE_MAP
 
     try:
         names = {style.name for style in Document(str(path)).styles}

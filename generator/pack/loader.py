@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import PackError
+from ..errors import PackError
 
 #: Environment variable naming a department's pack, used when ``--plan`` is not given.
 PLAN_ENV = "BEREDSKAB_PLAN"
@@ -31,7 +31,7 @@ MAX_YAML_BYTES = 1_000_000
 
 def default_pack_dir() -> Path:
     """Return the folder of the default pack: installed package data or the source tree."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # generator/pack/loader.py -> generator/
     installed = package / "defaults"
     if (installed / "plan.yaml").is_file():
         return installed

@@ -12,7 +12,7 @@ from typing import Iterable
 from docx.document import Document
 from docx.oxml.ns import qn
 
-from generator._oxml import _PPR_ORDER, _TBLPR_ORDER, _el, _ppr, _put, _tblpr
+from ._oxml import _PPR_ORDER, _TBLPR_ORDER, _el, _ppr, _put, _tblpr
 
 _BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 

@@ -21,12 +21,12 @@ from typing import Any, Iterable
 
 import click
 
-from ._validator import document_path
-from .errors import CaseError, Problem
-from .fields import (NO, YES, applies, check_field, choice_keys, dumps, field_rules, from_text, is_group_list, sections_of,
+from ..case.paths import document_path
+from ..errors import CaseError, Problem
+from ..case.fields import (NO, YES, applies, check_field, choice_keys, dumps, field_rules, from_text, is_group_list, sections_of,
                      split_path, without_schema_key)
-from .forms import Forms, read_case_file, set_path
-from .output import replace_file
+from ..case.forms import Forms, read_case_file, set_path
+from ..output.files import replace_file
 
 #: What a person types at a long text to write it in their editor.
 EDIT = "e"

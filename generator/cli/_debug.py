@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import traceback
 
-from .errors import BeredskabError
+from ..errors import BeredskabError
 
 #: Shown instead of a foreign exception's message.
 HIDDEN = "<besked skjult: kan indeholde personoplysninger>"

@@ -15,9 +15,10 @@ import re
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from ._validator import condition_holds, document_path, label_of, rules_at
-from .dates import to_json
-from .errors import CaseError, Problem
+from ._validator import condition_holds
+from .paths import document_path, label_of, rules_at, split_path
+from ..dates import to_json
+from ..errors import CaseError, Problem
 from .forms import Forms, clean_strings
 
 #: What people type for yes and no (Danish first, then what JSON and English users type).
@@ -26,12 +27,6 @@ NO = ("n", "nej", "no", "false", "0")
 
 #: The top-level key an editor reads to find a case file's JSON Schema; not case data.
 SCHEMA_KEY = "$schema"
-
-
-def split_path(dotted: str) -> tuple:
-    """``incident.affected_employees[0].name`` -> ``('incident', 'affected_employees', 0, 'name')``."""
-    parts = [p for p in re.split(r"\.|\[(\d+)\]", dotted) if p]
-    return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
 def field_rules(forms: Forms, parts: tuple) -> dict | None:

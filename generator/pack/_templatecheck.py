@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from .errors import BeredskabError
-from .render import DEFAULT_PREFIX, translate_errors
+from ..errors import BeredskabError
+from ..render.renderer import DEFAULT_PREFIX, translate_errors
 
 if TYPE_CHECKING:
-    from .engine import Engine
-    from .packcheck import PackReport, _Collector
+    from ..engine import Engine
+    from ._report import PackReport, _Collector
 
 #: Methods a template may call on a mapping (``choices.x.items()``): not missing fields.
 _MAPPING_METHODS = frozenset({"items", "keys", "values", "get"})

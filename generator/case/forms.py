@@ -25,8 +25,8 @@ from typing import Any, Iterable
 from cerberus import SchemaError
 
 from ._validator import CaseValidator, DanishErrorHandler
-from .errors import CaseError, FormError, shown
-from .plan import Pack, deep_merge, read_yaml, without_removed
+from ..errors import CaseError, FormError, shown
+from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
 
 #: Largest case file read; a case is a few KB, so anything this big is a mistake.
 MAX_CASE_BYTES = 2_000_000

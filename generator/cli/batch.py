@@ -20,9 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .engine import Engine
-from .errors import BeredskabError, CaseError
-from .forms import parse_case_json
+from ..engine import Engine
+from ..errors import BeredskabError, CaseError
+from ..case.forms import parse_case_json
 
 #: Cases handed to a worker at a time, and chunks kept in flight per worker.
 CHUNK_SIZE = 8
@@ -176,7 +176,7 @@ def _engine(plan_dir: str | None) -> Engine:
 def _init_worker(job: _Job) -> None:
     """Load the engine and the Word writer once per process."""
     global _JOB
-    from . import word  # noqa: F401 - python-docx and the reference are loaded before the first case
+    from ..word import writer as word # noqa: F401 - python-docx and the reference are loaded before the first case
 
     _engine(job.plan_dir)
     _JOB = job
@@ -256,7 +256,7 @@ def run_batch(
         for source in sources:
             yield _run_one(source)
         return
-    from . import word  # noqa: F401 - imported once here, so forked workers start warm
+    from ..word import writer as word # noqa: F401 - imported once here, so forked workers start warm
 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
         yield from _stream(pool, sources, in_flight=jobs * CHUNKS_PER_JOB)

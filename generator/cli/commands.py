@@ -15,10 +15,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from ._cli_danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
+from .. import __version__
+from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
 from ._debug import scrubbed_traceback
-from .errors import BeredskabError
+from ..errors import BeredskabError
 
 #: Default output folder (relative to where the command runs).
 DEFAULT_OUT = "output"
@@ -85,7 +85,7 @@ form_argument = click.argument("form", metavar="FORMULAR")
 
 
 def _parse_today(ctx, param, value):
-    from .dates import DateParseError, parse_date
+    from ..dates import DateParseError, parse_date
 
     if value is None:
         return date.today()
@@ -102,7 +102,7 @@ today_option = click.option(
 
 
 def _engine(plan_dir):
-    from .engine import Engine  # loaded per command, so `--help` stays fast
+    from ..engine import Engine  # loaded per command, so `--help` stays fast
 
     return Engine.load(plan_dir)
 
@@ -172,7 +172,7 @@ def generate_command(case_file, documents, out_dir, force, assignments, plan_dir
 
 def _overrides(engine, assignments):
     """The --set values, coerced by the forms."""
-    from .fields import parse_assignments
+    from ..case.fields import parse_assignments
 
     return parse_assignments(engine.forms, assignments)
 
@@ -191,7 +191,7 @@ def fill_command(form, case_file, no_input, assignments, plan_dir):
 
     Eksempel: beredskab fill case -o sag.json
     """
-    from .fields import dumps
+    from ..case.fields import dumps
     from .prompts import fill_file
 
     engine = _engine(plan_dir)
@@ -210,7 +210,7 @@ def init_command(form, plan_dir):
 
     Eksempel: beredskab init case > sag.json
     """
-    from .fields import dumps, sections_of, skeleton
+    from ..case.fields import dumps, sections_of, skeleton
 
     engine = _engine(plan_dir)
     click.echo(dumps(skeleton(engine.forms, sections_of(engine.forms, form))).decode("utf-8"), nl=False)
@@ -226,9 +226,9 @@ def schema_command(form, schema_file, plan_dir):
 
     Eksempel: beredskab schema case -o beredskab.schema.json
     """
-    from .fields import dumps, sections_of
-    from .jsonschema_export import case_schema
-    from .output import replace_file
+    from ..case.fields import dumps, sections_of
+    from ..case.json_schema import case_schema
+    from ..output.files import replace_file
 
     engine = _engine(plan_dir)
     data = dumps(case_schema(engine.forms, sections_of(engine.forms, form)))
@@ -245,7 +245,7 @@ def verify_command(folder):
 
     Eksempel: beredskab verify output/KME-2026-031
     """
-    from .manifest import verify
+    from ..output.manifest import verify
 
     names = verify(folder)
     for name in names:
@@ -265,7 +265,7 @@ def check_command(case_file, assignments, plan_dir, today):
 
     Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
     """
-    from .rules import check_lines
+    from ..rules.evaluation import check_lines
 
     engine = _engine(plan_dir)
     case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
@@ -340,7 +340,7 @@ def plan_init_command(folder, force):
 
     Eksempel: beredskab plan init minplan
     """
-    from .packinit import init_pack
+    from ..pack.starter import init_pack
 
     for path in init_pack(folder, force=force):
         click.echo(f"Skrevet: {path}")
@@ -359,7 +359,7 @@ def plan_check_command(folder, plan_dir):
 
     Eksempel: beredskab plan check examples/plans/jobcenter
     """
-    from .packcheck import check_pack
+    from ..pack.check import check_pack
 
     if folder is None and plan_dir is None:
         raise click.MissingParameter(param=click.get_current_context().command.params[0])

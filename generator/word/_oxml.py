@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator._package import package_bytes, package_copy, pic_inline  # noqa: F401
+from ._package import package_bytes, package_copy, pic_inline  # noqa: F401
 
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.

@@ -1,6 +1,6 @@
 """Write a starter plan pack: the files a department copies and edits to make its own.
 
-The starter files live in ``generator/starter_pack/`` (package data) so they
+The starter files live in ``generator/pack/starter_pack/`` (package data) so they
 stay readable YAML, Jinja and Markdown, and ``plan check`` proves they work.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .output import write_all
+from ..output.files import write_all
 
 #: The folder holding the starter pack's files.
 STARTER_DIR = Path(__file__).resolve().parent / "starter_pack"

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import EnvironmentFailure
+from ..errors import EnvironmentFailure
 
 #: Environment variable naming the LibreOffice program to use (else ``soffice`` on PATH).
 SOFFICE_ENV = "BEREDSKAB_SOFFICE"

@@ -22,7 +22,7 @@ from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml.shape import CT_Inline
 from lxml import etree
 
-from generator import _zip
+from . import _zip
 
 
 def package_copy(document: Document) -> Document:
