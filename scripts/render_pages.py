@@ -34,9 +34,9 @@ def main(argv: list[str]) -> int:
     engine = Engine.load()
     DOCS.mkdir(exist_ok=True)
     for example in sorted(EXAMPLES.glob("*.json")):
-        case = engine.forms.validate(json.loads(example.read_text(encoding="utf-8")))
+        case = engine.validate(json.loads(example.read_text(encoding="utf-8")))
         names = engine.select(case)
-        documents = {f"{name}.docx": engine.render_docx(case, name, today=date.today()) for name in names}
+        documents = {f"{name}.docx": engine.render(case, name, today=date.today()) for name in names}
         with tempfile.TemporaryDirectory() as folder:
             for name, data in pdf.convert(documents, pdfa=False).items():
                 source = Path(folder) / name

@@ -45,7 +45,7 @@ def phone_threat_data() -> dict:
 @pytest.fixture
 def phone_threat(engine, phone_threat_data) -> dict:
     """The phone-threat example, validated and normalised."""
-    return engine.forms.validate(copy.deepcopy(phone_threat_data), now=NOW)
+    return engine.validate(copy.deepcopy(phone_threat_data), now=NOW)
 
 
 @pytest.fixture
@@ -123,6 +123,6 @@ def example(engine, example_data):
     """Return an example case, validated and normalised, by scenario name."""
 
     def load(name: str) -> dict:
-        return engine.forms.validate(example_data(name), now=NOW)
+        return engine.validate(example_data(name), now=NOW)
 
     return load

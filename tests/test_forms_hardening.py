@@ -67,7 +67,7 @@ UNICODE = {
 @pytest.mark.parametrize("raw, shown", UNICODE.values(), ids=list(UNICODE))
 def test_generated_document_keeps_every_kind_of_unicode_exactly(engine, phone_threat_data, raw, shown):
     phone_threat_data["incident"]["affected_employees"][0]["name"] = raw
-    case = engine.forms.validate(phone_threat_data, now=NOW)
-    document = docx.Document(io.BytesIO(engine.render_docx(case, "incident_note", TODAY)))
+    case = engine.validate(phone_threat_data, now=NOW)
+    document = docx.Document(io.BytesIO(engine.render(case, "incident_note", TODAY)))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any(cell.startswith(f"{shown}, Byggesagsbehandler") for cell in cells)

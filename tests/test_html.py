@@ -94,7 +94,7 @@ def test_events_give_up_beyond_plain_tags(html):
 def test_events_read_every_document_of_the_examples(engine, example):
     case = engine.load_case(EXAMPLES / example)
     for document in engine.select(case):
-        html = engine.render_html(case, document, TODAY)
+        html = engine.preview(case, document, TODAY)
         assert events(html) == stdlib_events(html)
 
 

@@ -164,7 +164,7 @@ def test_generate_writes_nothing_when_a_document_fails_to_build(monkeypatch, eng
 
     monkeypatch.setattr(word, "build_document", lambda *a, **k: (_ for _ in ()).throw(ValueError("Mette")))
     with pytest.raises(ValueError):
-        engine.generate(phone_threat, tmp_path / "out")
+        engine.write(phone_threat, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

@@ -36,9 +36,9 @@ def no_soffice(monkeypatch, tmp_path):
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
 def test_pdf_every_example_document_converts_with_libreoffice(engine, example):
-    case = engine.forms.validate(json.loads(example.read_text(encoding="utf-8")), now=NOW)
+    case = engine.validate(json.loads(example.read_text(encoding="utf-8")), now=NOW)
     names = engine.select(case)
-    documents = {f"{name}.docx": engine.render_docx(case, name, today=TODAY) for name in names}
+    documents = {f"{name}.docx": engine.render(case, name, today=TODAY) for name in names}
     pdfs = pdf.convert(documents, pdfa=False)
     assert sorted(pdfs) == sorted(f"{name}.pdf" for name in names)
     for data in pdfs.values():
@@ -48,7 +48,7 @@ def test_pdf_every_example_document_converts_with_libreoffice(engine, example):
 
 @pytest.mark.libreoffice
 def test_pdf_convert_makes_a_tagged_danish_pdfa_with_the_title(engine, phone_threat):
-    [data] = pdf.convert({"note.docx": engine.render_docx(phone_threat, "incident_note", today=TODAY)}).values()
+    [data] = pdf.convert({"note.docx": engine.render(phone_threat, "incident_note", today=TODAY)}).values()
     assert b"<pdfaid:part>2</pdfaid:part>" in data  # PDF/A-2 in the XMP metadata
     assert b"/StructTreeRoot" in data  # tagged: headings and tables reach a screen reader
     assert b"/Lang(da-DK)" in data

@@ -54,7 +54,7 @@ def generated(engine) -> dict[str, list[traceability.RenderedText]]:
         case = engine.load_case(EXAMPLES / name, now=NOW)
         evaluation = engine.evaluate(case, TODAY)
         for document in engine.select(case):
-            data = engine.render_docx(case, document, TODAY, evaluation)
+            data = engine.render(case, document, TODAY, evaluation)
             found.setdefault(document, []).append(_docx_text(data))
     return found
 

@@ -279,18 +279,6 @@ def _refuse_constant(name: str) -> Any:
     raise CaseError(f"ugyldig JSON: {name} er ikke en gyldig værdi")
 
 
-def load_case(path: str | Path, forms: Forms, now: datetime | None = None,
-              overrides: Iterable[tuple[str, Any]] = ()) -> dict:
-    """Read, clean and validate a case file; errors name the file."""
-    data = read_case_file(path)
-    for dotted, value in overrides:
-        set_path(data, dotted, value)
-    try:
-        return forms.validate(data, now=now)
-    except CaseError as err:
-        raise err.with_file(str(path))
-
-
 def set_path(data: dict, dotted: str, value: Any) -> None:
     """Set ``a.b[0].c`` in nested dicts/lists, creating groups on the way."""
     parts = [p for p in re.split(r"\.|\[(\d+)\]", dotted) if p]

@@ -20,9 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..engine import Engine
+from ..engine import Case, Engine
 from ..errors import BeredskabError, CaseError
-from ..case.forms import parse_case_json
 
 #: Cases handed to a worker at a time, and chunks kept in flight per worker.
 CHUNK_SIZE = 8
@@ -193,7 +192,7 @@ def _run_one(source: Source) -> Outcome:
     engine = _engine(job.plan_dir)
     try:
         case = _load(engine, source, job.now)
-        written = engine.generate(case, job.out_dir, job.names, force=job.force, today=job.today)
+        written = engine.write(case, job.out_dir, job.names, force=job.force, today=job.today)
         return Outcome(source.index, source.where, written=tuple(str(p) for p in written))
     except BeredskabError as err:
         return Outcome(source.index, source.where, problems=tuple(_relative_lines(err, source)),
@@ -203,11 +202,11 @@ def _run_one(source: Source) -> Outcome:
             "intern fejl ved denne sag; kør den alene med 'beredskab --debug generate' og kontakt support",))
 
 
-def _load(engine: Engine, source: Source, now: datetime | None) -> dict:
+def _load(engine: Engine, source: Source, now: datetime | None) -> Case:
     if source.raw is None:
         return engine.load_case(source.file, now=now)
     try:
-        return engine.forms.validate(parse_case_json(source.raw, source.file), now=now)
+        return engine.parse_case(source.raw, source.file, now=now)
     except CaseError as err:
         for problem in err.problems:  # the line in the JSON Lines file, not in the one-line JSON
             problem.file, problem.line = source.file, source.line

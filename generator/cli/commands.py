@@ -144,8 +144,8 @@ def validate_command(case_file, assignments, plan_dir):
     """
     engine = _engine(plan_dir)
     case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
-    sections = ", ".join(s for s in engine.forms.sections if case.get(s))
-    click.echo(f"Sagen {case['incident']['case_id']} er gyldig ({sections}).")
+    sections = ", ".join(s for s in engine.forms.sections if case.section(s))
+    click.echo(f"Sagen {case.id} er gyldig ({sections}).")
 
 
 @cli.command("generate")
@@ -166,15 +166,13 @@ def generate_command(case_file, documents, out_dir, force, assignments, plan_dir
     """
     engine = _engine(plan_dir)
     case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
-    for path in engine.generate(case, out_dir, documents, force=force, today=today, pdf=pdf):
+    for path in engine.write(case, out_dir, documents, force=force, today=today, pdf=pdf):
         click.echo(f"Skrevet: {path}")
 
 
 def _overrides(engine, assignments):
     """The --set values, coerced by the forms."""
-    from ..case.fields import parse_assignments
-
-    return parse_assignments(engine.forms, assignments)
+    return engine.assignments(assignments)
 
 
 @cli.command("fill")
@@ -191,13 +189,13 @@ def fill_command(form, case_file, no_input, assignments, plan_dir):
 
     Eksempel: beredskab fill case -o sag.json
     """
-    from ..case.fields import dumps
+    from ..engine import dump_case
     from .prompts import fill_file
 
     engine = _engine(plan_dir)
     case = fill_file(engine.forms, form, case_file, no_input=no_input, overrides=_overrides(engine, assignments))
     if case_file is None:
-        click.echo(dumps(case).decode("utf-8"), nl=False)
+        click.echo(dump_case(case).decode("utf-8"), nl=False)
     else:
         click.echo(f"Gemt: {case_file}", err=True)
 
@@ -210,10 +208,10 @@ def init_command(form, plan_dir):
 
     Eksempel: beredskab init case > sag.json
     """
-    from ..case.fields import dumps, sections_of, skeleton
+    from ..engine import dump_case
 
     engine = _engine(plan_dir)
-    click.echo(dumps(skeleton(engine.forms, sections_of(engine.forms, form))).decode("utf-8"), nl=False)
+    click.echo(dump_case(engine.skeleton(form)).decode("utf-8"), nl=False)
 
 
 @cli.command("schema")
@@ -226,12 +224,11 @@ def schema_command(form, schema_file, plan_dir):
 
     Eksempel: beredskab schema case -o beredskab.schema.json
     """
-    from ..case.fields import dumps, sections_of
-    from ..case.json_schema import case_schema
+    from ..engine import dump_case
     from ..output.files import replace_file
 
     engine = _engine(plan_dir)
-    data = dumps(case_schema(engine.forms, sections_of(engine.forms, form)))
+    data = dump_case(engine.json_schema(form))
     if schema_file is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -265,11 +262,9 @@ def check_command(case_file, assignments, plan_dir, today):
 
     Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
     """
-    from ..rules.evaluation import check_lines
-
     engine = _engine(plan_dir)
     case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
-    for line in check_lines(engine.evaluate(case, today), case["incident"]["case_id"]):
+    for line in engine.check_lines(case, today):
         click.echo(line)
 
 

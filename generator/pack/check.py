@@ -32,11 +32,10 @@ from cerberus import SchemaError
 
 from ..engine import REFERENCE_NAME, Engine
 from ..errors import BeredskabError, PackError, Problem
-from ..case.forms import Forms, load_case, load_forms, schema_error_parts
+from ..case.forms import Forms, load_forms, schema_error_parts
 from .loader import Pack, load_pack, read_yaml
 from ._report import PackReport, _Collector
 from ._templatecheck import check_templates
-from ..render.renderer import Renderer
 from .traceability import RenderedText, html_text, pack_warnings
 
 #: "Now" for validating example cases: examples may be dated ahead, and the check is about the pack.
@@ -66,7 +65,7 @@ def check_pack(plan_dir: str | Path) -> PackReport:
     if not found.problems:
         forms = _check_forms(pack, folder, found, report)
         if forms is not None:
-            engine = Engine(pack=pack, forms=forms, renderer=Renderer(pack, forms))
+            engine = Engine.from_pack(pack, forms)
             check_templates(engine, folder, found, report)
             rendered = _check_documents(engine, folder, found, report)
             _check_reference(pack, folder, found)
@@ -184,7 +183,7 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
     failed: set[str] = set()
     for example in report.examples:
         try:
-            case = load_case(example, engine.forms, now=EXAMPLE_NOW)
+            case = engine.load_case(example, now=EXAMPLE_NOW)
             selected = engine.select(case)
             evaluation = engine.evaluate(case)
         except BeredskabError as err:
@@ -214,7 +213,7 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
 def _render(engine: Engine, case: dict, document: str, evaluation) -> tuple[str, BeredskabError | None]:
     """Render ``document`` to HTML and on to .docx bytes; return the HTML, or the error instead of raising it."""
     try:
-        html = engine.render_html(case, document, today=date.today(), evaluation=evaluation)
+        html = engine.preview(case, document, today=date.today(), evaluation=evaluation)
         engine.docx_from_html(case, document, html)
     except BeredskabError as err:
         return "", err
