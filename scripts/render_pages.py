@@ -19,11 +19,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
-    sys.path.insert(0, str(ROOT))
 
-from beredskab.output import pdf  # noqa: E402
-from beredskab.engine import Engine  # noqa: E402
+from beredskab.output import pdf
+from beredskab.engine import Engine
 
 DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"

@@ -6,7 +6,7 @@ HTML is parsed and checked by ``generator._html`` (unknown tags, classes and
 attributes and misplaced elements raise ``TemplateError``), then walked onto a
 copy of the reference .docx. The reference is read once per process; every
 document starts from a copy of its parsed parts. The Word XML itself is written
-by ``generator._oxml``.
+by ``beredskab.word.oxml``.
 
 A list inside ``li`` is level 2; every ``ol`` starts at 1; ``div.header``/
 ``div.footer`` (outermost only) replace the page header/footer; ``span.tab``
@@ -48,7 +48,8 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Mm
 
-from . import _oxml
+from . import oxml
+from .package import package_bytes, package_copy, pic_inline
 from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
 from ..errors import BeredskabError, TemplateError
 
@@ -98,7 +99,7 @@ class _Reference:
     def num_id(self, name: str) -> str | None:
         """The numbering instance the list style ``name`` uses, None if it has none."""
         if name not in self._numbering:
-            self._numbering[name] = _oxml.style_num_id(self._style(name))
+            self._numbering[name] = oxml.style_num_id(self._style(name))
         return self._numbering[name]
 
     def _style(self, name: str):
@@ -135,18 +136,18 @@ def build_document(
         ref = _reference(Path(reference))
     except (OSError, BadZipFile, KeyError, PackageNotFoundError) as exc:
         raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
-    document = _oxml.package_copy(ref.document)
-    story = _Story(document, ref, document.part, _oxml.body(document), STYLE_MAP["p"], resolve_asset)
+    document = package_copy(ref.document)
+    story = _Story(document, ref, document.part, oxml.body(document), STYLE_MAP["p"], resolve_asset)
     for where in ("header", "footer"):
         divs = [n for n in root.children if isinstance(n, Node) and n.key == f"div.{where}"]
         if divs:
             content = [child for div in divs for child in div.children]
-            part, element = _oxml.header_footer(document, where)
+            part, element = oxml.header_footer(document, where)
             _fill(replace(story, part=part, element=element, style=STYLE_MAP[f"div.{where} p"], cell=True), content)
     body = [n for n in root.children if not (isinstance(n, Node) and n.key in ("div.header", "div.footer"))]
     _fill(story, body)
     _set_properties(document, properties or {})
-    return _oxml.package_bytes(document)
+    return package_bytes(document)
 
 
 def _reference(reference: Path) -> _Reference:
@@ -162,9 +163,9 @@ def _read_reference(path: Path, mtime_ns: int, size: int) -> _Reference:
 
 def _fill(story: _Story, nodes: list[Node | str]) -> None:
     """Replace the story's content by ``nodes``; a header, footer or cell must end with a paragraph."""
-    _oxml.story_clear(story.element)
+    oxml.story_clear(story.element)
     _blocks(story, nodes)
-    if story.cell and _oxml.last_block(story.element) in (None, "tbl"):
+    if story.cell and oxml.last_block(story.element) in (None, "tbl"):
         _paragraph(story, story.style)
 
 
@@ -189,11 +190,11 @@ def _block(story: _Story, node: Node) -> None:
     elif node.key == "div.signature":
         _signature(story, node)
     elif node.key == "div.page-break":
-        _oxml.r_break(_paragraph(story, story.style), (False, False, False), page=True)
+        oxml.r_break(_paragraph(story, story.style), (False, False, False), page=True)
 
 
 def _paragraph(story: _Story, style: str):
-    return _oxml.p_add(story.element, story.reference.style_id(style))
+    return oxml.p_add(story.element, story.reference.style_id(style))
 
 
 def _list(story: _Story, node: Node, level: int) -> None:
@@ -201,7 +202,7 @@ def _list(story: _Story, node: Node, level: int) -> None:
     style = STYLE_MAP[node.tag if level == 1 else f"li {node.tag}"]
     ilvl = min(level, 2) - 1  # deeper lists stay at level 2: the styles stop there
     style_num = story.reference.num_id(style)
-    num_id = _oxml.num_restart(story.document, style_num, ilvl) if node.tag == "ol" else None
+    num_id = oxml.num_restart(story.document, style_num, ilvl) if node.tag == "ol" else None
     for li in node.children:
         for kind, item in segments(li.children):
             if kind == "block":
@@ -209,7 +210,7 @@ def _list(story: _Story, node: Node, level: int) -> None:
             elif items := inline_items(item, story.bold):
                 paragraph = _paragraph(story, style)
                 if num_id is not None:
-                    _oxml.num_pr(paragraph, num_id, ilvl)
+                    oxml.num_pr(paragraph, num_id, ilvl)
                 _write_inline(paragraph, items, story)
 
 
@@ -221,7 +222,7 @@ def _table(story: _Story, node: Node) -> None:
         return
     fields = node.cls == "fields"
     layout = node.cls == "letterhead"  # logo beside text: no borders, no header row, not data
-    if _oxml.last_block(story.element) == "tbl":
+    if oxml.last_block(story.element) == "tbl":
         _paragraph(story, story.style)  # Word would merge two adjacent tables into one
     header = not (fields or layout) and all(cell.tag == "th" for cell in rows[0].children)
     percents = [int(cell.attrs["width"]) if "width" in cell.attrs else None for cell in rows[0].children]
@@ -237,7 +238,7 @@ def _table(story: _Story, node: Node) -> None:
         widths = [label] + [(width - label) // (columns - 1)] * (columns - 1)
     else:
         widths = [width // columns] * columns
-    cells = _oxml.tbl_add(
+    cells = oxml.tbl_add(
         story.element, story.reference.style_id(STYLE_MAP[node.key], WD_STYLE_TYPE.TABLE), widths, len(rows),
         # labels, the logo and widths the template set keep their width; other data tables fit their content
         autofit=not (fields or layout or any(percents)),
@@ -271,25 +272,25 @@ def _signature(story: _Story, node: Node) -> None:
     The line is the style's top border; Word draws it once above a group of
     same-styled paragraphs, and the empty paragraph in front keeps two blocks apart.
     """
-    _oxml.keep_next(_paragraph(story, story.style))
+    oxml.keep_next(_paragraph(story, story.style))
     lines = node.children  # only <p>: the parser drops white space between them
     for number, line in enumerate(lines, start=1):
         paragraph = _paragraph(story, STYLE_MAP["div.signature"])
         _write_inline(paragraph, inline_items(line.children, story.bold), story)
         if number < len(lines):
-            _oxml.keep_next(paragraph)
+            oxml.keep_next(paragraph)
 
 
 def _write_inline(paragraph, items: list, story: _Story) -> None:
     for kind, value, fmt in items:
         if kind == "text":
-            _oxml.r_text(paragraph, value, *fmt)
+            oxml.r_text(paragraph, value, *fmt)
         elif kind == "field":
-            _oxml.fld_simple(paragraph, value, fmt=fmt)
+            oxml.fld_simple(paragraph, value, fmt=fmt)
         elif kind == "br":
-            _oxml.r_break(paragraph, fmt)
+            oxml.r_break(paragraph, fmt)
         elif kind == "tab":
-            _oxml.r_tab(paragraph, fmt)
+            oxml.r_tab(paragraph, fmt)
         else:
             _picture(paragraph, value, fmt, story)
 
@@ -308,10 +309,10 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
     if path is None or not Path(path).is_file():
         raise TemplateError(f"Billedet '{src}' findes ikke")
     try:
-        inline = _oxml.pic_inline(story.part, str(path), LOGO_HEIGHT)  # the file is read once per process
+        inline = pic_inline(story.part, str(path), LOGO_HEIGHT)  # the file is read once per process
     except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
         raise TemplateError(f"Billedet '{src}' kan ikke læses som et billede") from exc
-    _oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))
+    oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))
 
 
 # -- document properties ---------------------------------------------------------------
@@ -340,4 +341,4 @@ def _set_properties(document, properties: dict) -> None:
         core.created = core.modified = created
     language = properties.get("language") or "da-DK"
     core.language = language
-    _oxml.lang(document, language)
+    oxml.lang(document, language)

@@ -1,6 +1,6 @@
 """Write the Word XML of the reference document's styles and package: ``scripts/build_reference.py``.
 
-The counterpart of ``generator._oxml`` (which writes documents) for building
+The counterpart of ``beredskab.word.oxml`` (which writes documents) for building
 ``templates/reference.docx``: styles, numbering, settings, fonts, package
 clean-up. Named after the Word elements they write, as there.
 """
@@ -12,7 +12,7 @@ from typing import Iterable
 from docx.document import Document
 from docx.oxml.ns import qn
 
-from ._oxml import _PPR_ORDER, _TBLPR_ORDER, _el, _ppr, _put, _tblpr
+from .oxml import _PPR_ORDER, _TBLPR_ORDER, _el, _ppr, _put, _tblpr
 
 _BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
@@ -112,7 +112,7 @@ def tbl_cell_mar(table_style, *, top: int, left: int, bottom: int, right: int) -
 def tbl_style_pr(table_style, kind: str, *, bold: bool = False, fill: str | None = None) -> None:
     """Add conditional formatting (w:tblStylePr) to a table style, e.g. kind ``firstRow``.
 
-    It applies where the table's w:tblLook switches it on (see ``_oxml.tbl_add``).
+    It applies where the table's w:tblLook switches it on (see ``oxml.tbl_add``).
     """
     conditional = _el("w:tblStylePr", w_type=kind)
     if bold:

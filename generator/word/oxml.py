@@ -1,10 +1,9 @@
-"""Write the Word XML of a document; with ``_oxml_reference``, the only modules touching python-docx internals.
+"""Write the Word XML of a document; with ``oxml_reference``, the only modules touching python-docx internals.
 
-``generator/word.py`` calls these functions for paragraphs, runs, tables,
-fields, pictures, numbering restarts, document language, copying the parsed
-reference and zipping the package (plain lxml: python-docx's proxy objects cost
-ten times as much per element; the package level is in ``generator/_package.py``,
-re-exported here). ``generator/_oxml_reference.py`` holds the ones
+``writer.py`` calls these functions for paragraphs, runs, tables, fields,
+numbering restarts and the document language (plain lxml: python-docx's proxy
+objects cost ten times as much per element; copying and zipping the package
+and pictures are in ``package.py``). ``oxml_reference.py`` holds the ones
 only ``scripts/build_reference.py`` needs (styles, numbering, settings, fonts).
 Each function is named after the Word element it
 writes (``fld_simple`` writes ``w:fldSimple``), so a reader can look it up in the
@@ -20,7 +19,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ._package import package_bytes, package_copy, pic_inline  # noqa: F401
 
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
