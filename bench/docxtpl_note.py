@@ -20,8 +20,10 @@ from pathlib import Path
 from docx import Document
 from docx.shared import Mm
 
-from generator import _oxml, dates
-from generator.render import yes_no
+from beredskab.word import oxml
+
+from beredskab import dates
+from beredskab.render.renderer import yes_no
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "templates" / "reference.docx"
@@ -33,19 +35,19 @@ def build_template(out: Path, reference: Path = REFERENCE) -> Path:
     document = Document(str(reference))
     section = document.sections[-1]
     header = section.header
-    _oxml.block_items_clear(header)
+    oxml.block_items_clear(header)
     header.add_paragraph().add_run().add_picture(str(LOGO), height=Mm(15))
     header.add_paragraph("{{ organisation }}", style="Beredskab Brevhoved")
     header.add_paragraph("{{ unit }} · {{ workplace }}", style="Header")
     header.add_paragraph("{{ confidential }}", style="Beredskab Fortrolig")
     footer = section.footer
-    _oxml.block_items_clear(footer)
+    oxml.block_items_clear(footer)
     line = footer.add_paragraph("{{ title }} · Sag {{ case_id }} · Side ", style="Footer")
-    _oxml.fld_simple(line, "PAGE")
+    oxml.fld_simple(line, "PAGE")
     line.add_run(" af ")
-    _oxml.fld_simple(line, "NUMPAGES")
+    oxml.fld_simple(line, "NUMPAGES")
 
-    _oxml.block_items_clear(document)
+    oxml.block_items_clear(document)
     document.add_paragraph("{{ workplace }}, {{ note_date }}", style="Beredskab Dato")
     document.add_paragraph("{{ title }}", style="Heading 1")
     _fields(document, "facts")

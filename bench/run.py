@@ -8,7 +8,7 @@ Run from the repository root after ``pip install -e '.[bench]'``::
 It measures, in one run:
 
 1. ms per incident note rendered in-process with the engine loaded once
-   (``Engine.render_docx``: Jinja, HTML walk, .docx bytes), and ms per note for
+   (``Engine.render``: Jinja, HTML walk, .docx bytes), and ms per note for
    docxtpl 0.20 rendering a .docx template with the same content (open the
    template, render, save to bytes; its context is formatted beforehand);
 2. the cold wall time of ``beredskab generate`` (a new process) for every
@@ -44,7 +44,7 @@ TODAY = date(2026, 11, 26)
 def _beredskab() -> list[str]:
     """The installed console script next to this Python, else the module entry point."""
     script = Path(sys.executable).parent / "beredskab"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from generator.cli import main; main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from beredskab.cli.commands import main; main()"]
 
 
 def notes(count: int) -> dict[str, float]:
@@ -52,7 +52,7 @@ def notes(count: int) -> dict[str, float]:
     from docxtpl import DocxTemplate
 
     import docxtpl_note
-    from generator.engine import Engine
+    from beredskab.engine import Engine
 
     engine = Engine.load()
     case = engine.load_case(ROOT / "examples" / "trussel-telefon.json")
@@ -68,7 +68,7 @@ def notes(count: int) -> dict[str, float]:
             return out.getvalue()
 
         def beredskab_once() -> bytes:
-            return engine.render_docx(case, "incident_note", TODAY)
+            return engine.render(case, "incident_note", TODAY)
 
         return _ms_per_call({"beredskab": beredskab_once, "docxtpl": docxtpl_once}, count)
 

@@ -1,3 +1,34 @@
-"""beredskab: forms and Word documents for a municipal emergency plan against violence at work."""
+"""beredskab: forms and Word documents for a municipal emergency plan against violence at work.
+
+The public API (see the README, "Use as a library")::
+
+    from beredskab import Engine, CaseError
+    engine = Engine.load()
+    case = engine.validate(data)
+    docx_bytes = engine.render(case, "incident_note")
+
+Everything a caller may rely on is named in ``__all__``; the subpackages behind
+the engine (case, rules, render, word, output, pack) are its parts.
+"""
 
 __version__ = "0.1.0"
+
+from .errors import (  # noqa: E402 - errors import nothing of beredskab
+    BeredskabError, CaseError, EnvironmentFailure, FormError, IntegrityError, OutputError, PackError, Problem,
+    TemplateError,
+)
+
+__all__ = [
+    "__version__", "Engine", "Case", "Problem", "BeredskabError", "CaseError", "FormError", "PackError",
+    "TemplateError", "OutputError", "EnvironmentFailure", "IntegrityError",
+]
+
+
+def __getattr__(name: str):
+    # The engine pulls in Jinja2, Cerberus and PyYAML: loaded on first use, so
+    # `beredskab --help` and `import beredskab.errors` stay fast (PEP 562).
+    if name in ("Engine", "Case"):
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'beredskab' has no attribute {name!r}")

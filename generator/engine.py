@@ -1,30 +1,59 @@
-"""The engine: join plan, forms, rules, render, word and output into one run.
+"""The engine: the public library API that joins pack, case, rules, render, word and output.
 
 An :class:`Engine` is loaded once per process (forms prepared, templates
-compiled, reference document found) and then renders any number of cases, so
-batch runs pay the start-up cost once.
+compiled, reference document found) and then serves any number of cases, so
+batch runs and the web server pay the start-up cost once. Every front end (the
+CLI, batch, the pack checker, the case register, the web form) goes through it:
+data in, bytes out; nothing here prints, exits, or reads the clock where a
+``now``/``today`` argument is given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__, manifest, rules
+from . import __version__
+from .case.fields import dumps, parse_assignments, sections_of, skeleton
+from .case.forms import Forms, load_forms, parse_case_json, read_case_file, set_path
+from .case.json_schema import case_schema
 from .errors import CaseError, EnvironmentFailure, PackError
-from .forms import Forms, load_case, load_forms
-from .output import document_path, write_all
-from .pdf import convert as convert_pdf
-from .plan import Pack, load_pack
-from .render import Renderer
+from .output import manifest
+from .output.files import document_path, write_all
+from .output.pdf import convert as convert_pdf
+from .pack.loader import Pack, load_pack
+from .render.renderer import Renderer
+from .rules import evaluation as rules
+from .rules.checklist import Item
+from .rules.evaluation import DocumentAdvice, Evaluation
 
 #: Names a template sees besides the case sections (see Engine.context).
 CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc")
 
 #: The reference document (styles, letterhead) every document is built on.
 REFERENCE_NAME = "reference.docx"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated, normalised case: what every step after validation takes.
+
+    Only :meth:`Engine.validate` (and :meth:`Engine.load_case`) make one, so a
+    ``Case`` in hand has passed the forms.
+    """
+
+    data: dict = field(repr=False)  # personal data: never in a repr, a log or a traceback
+
+    @property
+    def id(self) -> str:
+        """The case number (``incident.case_id``): the one place it is read."""
+        return self.data["incident"]["case_id"]
+
+    def section(self, name: str) -> Any:
+        """One section of the case (``incident``, ``ban`` ...), or None when it is not filled in."""
+        return self.data.get(name)
 
 
 @dataclass
@@ -37,8 +66,13 @@ class Engine:
 
     @classmethod
     def load(cls, plan_dir: str | Path | None = None) -> "Engine":
-        pack = load_pack(plan_dir)
-        forms = load_forms(pack)
+        """The engine of the pack in ``plan_dir`` (None: the default pack)."""
+        return cls.from_pack(load_pack(plan_dir))
+
+    @classmethod
+    def from_pack(cls, pack: Pack, forms: Forms | None = None) -> "Engine":
+        """The engine of a loaded pack (``plan check`` passes forms it has checked one by one)."""
+        forms = forms if forms is not None else load_forms(pack)
         return cls(pack=pack, forms=forms, renderer=Renderer(pack, forms))
 
     @property
@@ -49,26 +83,77 @@ class Engine:
         """Every document of the pack: name -> {title, description}."""
         return rules.documents(self.settings)
 
-    def load_case(self, path: str | Path, overrides: Iterable[tuple[str, Any]] = (),
-                  now: datetime | None = None) -> dict:
-        """Read and validate a case file."""
-        return load_case(path, self.forms, now=now, overrides=overrides)
+    # -- case data in --------------------------------------------------------------------
 
-    def select(self, case: dict, names: Iterable[str] = ()) -> list[str]:
+    def validate(self, data: dict, now: datetime | None = None) -> Case:
+        """Clean, normalise and validate case data; raise CaseError with every problem.
+
+        Each :class:`~beredskab.errors.Problem` carries the field path, its Danish label
+        and the Danish reason, so a form can show it next to its field. ``now`` is the
+        moment "not in the future" is judged at (default: the clock).
+        """
+        return Case(self.forms.validate(data, now=now))
+
+    def load_case(self, path: str | Path, overrides: Iterable[tuple[str, Any]] = (),
+                  now: datetime | None = None) -> Case:
+        """Read a case file, apply ``overrides`` (path, value) and validate; errors name the file."""
+        data = read_case_file(path)
+        try:
+            return self.validate(with_overrides(data, overrides), now=now)
+        except CaseError as err:
+            raise err.with_file(str(path))
+
+    def parse_case(self, raw: bytes, name: str = "<input>", now: datetime | None = None) -> Case:
+        """Parse the bytes of a case (JSON, a BOM allowed) and validate them."""
+        return self.validate(parse_case_json(raw, name), now=now)
+
+    def assignments(self, texts: Iterable[str]) -> list[tuple[str, Any]]:
+        """``--set PATH=VALUE`` texts as (path, value), each value read by its field's type."""
+        return parse_assignments(self.forms, texts)
+
+    def skeleton(self, form: str) -> dict:
+        """An empty case of one form (or ``case``: all of them), ready to fill in."""
+        return skeleton(self.forms, sections_of(self.forms, form))
+
+    def json_schema(self, form: str) -> dict:
+        """The JSON Schema of one form (or ``case``), for editors."""
+        return case_schema(self.forms, sections_of(self.forms, form))
+
+    # -- what the plan asks ----------------------------------------------------------------
+
+    def evaluate(self, case: Case, today: date | None = None) -> Evaluation:
+        """The plan's rules applied to ``case`` on ``today``: documents, deadlines, checklist."""
+        return rules.evaluate(case.data, self.settings, today or date.today())
+
+    def applicable(self, case: Case) -> list[DocumentAdvice]:
+        """Every document of the pack: whether it applies to ``case``, and the Danish reason."""
+        return rules.document_advice(case.data, self.settings)
+
+    def checklist(self, case: Case, today: date | None = None) -> list[Item]:
+        """The dated checklist of the plan's obligations in ``case`` (what, who, due, status)."""
+        return self.evaluate(case, today).checklist
+
+    def check_lines(self, case: Case, today: date | None = None) -> list[str]:
+        """The action plan as Danish text lines (``beredskab check``)."""
+        return rules.check_lines(self.evaluate(case, today), case.id)
+
+    def select(self, case: Case, names: Iterable[str] = ()) -> list[str]:
         """The documents to make: those asked for by name, else every one that applies."""
         names = list(names)
         known = self.documents()
         for name in names:
             if name not in known:
                 raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(known)}")
-        return names or rules.applicable_documents(case, self.settings)
+        return names or [advice.name for advice in self.applicable(case) if advice.applies]
+
+    # -- documents out ---------------------------------------------------------------------
 
     def context_names(self) -> set[str]:
         """Every name a template sees (``plan check`` flags any other)."""
         return set(self.forms.sections) | set(CONTEXT_NAMES)
 
-    def context(self, case: dict, document: str, today: date,
-                evaluation: rules.Evaluation | None = None) -> dict:
+    def context(self, case: Case, document: str, today: date,
+                evaluation: Evaluation | None = None) -> dict:
         """What a template sees: the case sections, the plan's settings, the rules and the document.
 
         ``evaluation`` is the case's rules result, computed once per case by callers that
@@ -76,76 +161,73 @@ class Engine:
         """
         meta = self.documents()[document]
         return {
-            **{section: case.get(section) for section in self.forms.sections},
+            **{section: case.section(section) for section in self.forms.sections},
             "plan": self.settings,
             "choices": self.forms.choices,
             "today": today,
-            "rules": evaluation or rules.evaluate(case, self.settings, today),
+            "rules": evaluation or self.evaluate(case, today),
             "doc": {
                 "name": document,
                 "title": meta.get("title", document),
-                "case_id": case["incident"]["case_id"],
+                "case_id": case.id,
                 "date": today,
             },
         }
 
-    def evaluate(self, case: dict, today: date | None = None) -> rules.Evaluation:
-        """The plan's rules applied to ``case``: documents, deadlines, checklist (``beredskab check``)."""
-        return rules.evaluate(case, self.settings, today or date.today())
+    def preview(self, case: Case, document: str, today: date | None = None,
+                evaluation: Evaluation | None = None) -> str:
+        """One document as the HTML subset it is rendered to (a browser preview; before Word)."""
+        self._known(document)
+        today = today or date.today()
+        return self.renderer.render(document, self.context(case, document, today, evaluation))
 
-    def render_html(self, case: dict, document: str, today: date | None = None,
-                    evaluation: rules.Evaluation | None = None) -> str:
-        """The HTML subset of one document (before it becomes Word)."""
-        return self.renderer.render(document, self.context(case, document, today or date.today(), evaluation))
+    def render(self, case: Case, document: str, today: date | None = None,
+               evaluation: Evaluation | None = None, now: datetime | None = None) -> bytes:
+        """One document as .docx bytes; no file is written."""
+        html = self.preview(case, document, today, evaluation)
+        return self.docx_from_html(case, document, html, now=now)
 
-    def render_docx(self, case: dict, document: str, today: date | None = None,
-                    evaluation: rules.Evaluation | None = None) -> bytes:
-        """One document as .docx bytes."""
-        html = self.render_html(case, document, today or date.today(), evaluation)
-        return self.docx_from_html(case, document, html)
-
-    def docx_from_html(self, case: dict, document: str, html: str) -> bytes:
+    def docx_from_html(self, case: Case, document: str, html: str, now: datetime | None = None) -> bytes:
         """The .docx of a document whose HTML is rendered already (``plan check`` reads both)."""
-        from .word import build_document  # python-docx is heavy; only commands that write need it
+        from .word.writer import build_document  # python-docx is heavy; only commands that write need it
 
         reference = self.pack.find_asset(REFERENCE_NAME)
         if reference is None:
             raise PackError(f"planpakken mangler templates/{REFERENCE_NAME}")
         title = self.documents()[document].get("title", document)
         properties = {
-            "title": f"{title} – {case['incident']['case_id']}",
+            "title": f"{title} – {case.id}",
             # The organisation, not a person: document metadata travels further than the text.
             "author": ", ".join(p for p in (self.settings.get("organisation"), self.settings.get("unit")) if p),
             "subject": title,
             "keywords": f"beredskab {__version__}",
-            "created": datetime.now().replace(microsecond=0),
+            "created": (now or datetime.now()).replace(microsecond=0, tzinfo=None),
             "language": "da-DK",
         }
         return build_document(html, reference, resolve_asset=self.pack.find_asset, properties=properties)
 
-    def generate(self, case: dict, out_dir: str | Path, names: Iterable[str] = (), force: bool = False,
-                 today: date | None = None, pdf: bool = False) -> list[Path]:
+    def write(self, case: Case, out_dir: str | Path, names: Iterable[str] = (), force: bool = False,
+              today: date | None = None, pdf: bool = False, now: datetime | None = None) -> list[Path]:
         """Render the chosen documents of ``case`` (and PDF/A copies) and write them with the
-        case's manifest, all or none; return the documents' paths.
+        case's manifest into ``out_dir/<case id>/``, all or none; return the documents' paths.
 
         When the PDFs cannot be made (no LibreOffice), the Word documents are still
         written, and then the EnvironmentFailure is raised.
         """
-        case_id = case["incident"]["case_id"]
         today = today or date.today()
+        now = now or datetime.now().astimezone()
+        now = now.replace(microsecond=0)
         evaluation = self.evaluate(case, today)
-        now = datetime.now().astimezone().replace(microsecond=0)
         reference = self.pack.find_asset(REFERENCE_NAME)
         reference_sha256 = manifest.sha256(reference.read_bytes()) if reference else None
-        case_sha256 = manifest.case_hash(case)
+        case_sha256 = manifest.case_hash(case.data)
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}
         for name in self.select(case, names):
-            path = document_path(Path(out_dir), case_id, name)
-            files[path] = self.render_docx(case, name, today, evaluation)
-            template = manifest.template_record(self.renderer.template_name(name), self.renderer.sources(name))
+            path = document_path(Path(out_dir), case.id, name)
+            files[path] = self.render(case, name, today, evaluation, now=now)
             entries[path.name] = manifest.document_entry(
-                name, files[path], template=template, reference_sha256=reference_sha256,
+                name, files[path], template=self.template_record(name), reference_sha256=reference_sha256,
                 forms=self.forms.versions, case_sha256=case_sha256, generated_at=now)
         failure = None
         if pdf:
@@ -158,9 +240,9 @@ class Engine:
                 if pdf_path.name in pdfs:
                     files[pdf_path] = pdfs[pdf_path.name]
                     entries[pdf_path.name] = manifest.pdf_entry(entries[path.name], path.name, files[pdf_path], now)
-        folder = Path(out_dir) / case_id
+        folder = Path(out_dir) / case.id
         manifest_path = folder / manifest.MANIFEST_NAME
-        files[manifest_path] = manifest.merged(folder, case_id, entries, now)
+        files[manifest_path] = manifest.merged(folder, case.id, entries, now)
         written = write_all(files, force=force, replace=[manifest_path])
         if failure is not None:
             for problem in failure.problems:  # tell the user what did happen, then what did not
@@ -168,3 +250,23 @@ class Engine:
                 problem.file = str(folder)
             raise failure
         return [path for path in written if path != manifest_path]
+
+    def template_record(self, document: str) -> dict:
+        """The template of ``document`` and every template it extends, with their hashes (for audits)."""
+        return manifest.template_record(self.renderer.template_name(document), self.renderer.sources(document))
+
+    def _known(self, document: str) -> None:
+        if document not in self.documents():
+            raise CaseError(f"dokumentet '{document}' findes ikke; mulige: {', '.join(self.documents())}")
+
+
+def with_overrides(data: dict, overrides: Iterable[tuple[str, Any]]) -> dict:
+    """``data`` with each (path, value) of ``overrides`` set, creating groups on the way."""
+    for dotted, value in overrides:
+        set_path(data, dotted, value)
+    return data
+
+
+def dump_case(data: dict) -> bytes:
+    """Case data (or a skeleton, a schema) as the UTF-8 JSON beredskab writes."""
+    return dumps(data)

@@ -12,7 +12,6 @@ green; the style *names* stay, since ``generator/word.py`` relies only on them.
 
 from __future__ import annotations
 
-import sys
 from io import BytesIO
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from docx import Document
 from docx.shared import RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
-    sys.path.insert(0, str(ROOT))
 
-from generator import _oxml  # noqa: E402
-from scripts.make_logo import png  # noqa: E402
+from beredskab.word import oxml
+from beredskab.word.package import package_bytes
+from scripts.make_logo import png
 
 PACK = ROOT / "examples" / "plans" / "jobcenter" / "templates"
 SIZE = 200
@@ -49,7 +47,7 @@ def reference() -> bytes:
     document = Document(BytesIO((ROOT / "templates" / "reference.docx").read_bytes()))
     for name in ("Heading 1", "Heading 2", "Heading 3", "Beredskab Brevhoved"):
         document.styles[name].font.color.rgb = GREEN
-    return _oxml.package_bytes(document)
+    return package_bytes(document)
 
 
 def main() -> None:

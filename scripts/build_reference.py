@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python scripts/build_reference.py [OUTPUT]
 
 It starts from python-docx's default template, keeps only the styles that
-``generator.word.STYLE_MAP`` names (plus the defaults Word needs), drops latent
+``beredskab.word.writer.STYLE_MAP`` names (plus the defaults Word needs), drops latent
 styles and parts a letter does not use, and defines a quiet Danish municipal
 letter: A4, Calibri 11 pt, Danish language, black text, thin grey lines. The
 output is byte-for-byte reproducible, so a rebuild shows no diff unless this
@@ -24,11 +24,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
-    sys.path.insert(0, str(ROOT))
 
-from generator import _oxml, _oxml_reference  # noqa: E402
-from generator.word import STYLE_MAP  # noqa: E402
+from beredskab.word import oxml
+from beredskab.word.package import package_bytes
+
+from beredskab.word import oxml_reference
+from beredskab.word.writer import STYLE_MAP
 
 OUTPUT = ROOT / "templates" / "reference.docx"
 
@@ -53,19 +54,19 @@ BUILT_IN = DEFAULTS | {
 def build() -> bytes:
     """Return the bytes of reference.docx."""
     document = Document()
-    _oxml_reference.package_prune(document)
-    _oxml_reference.core_properties_clear(document)
-    _oxml_reference.settings_reset(document, tab_stop=1304, decimal=",", list_separator=";")  # Danish Word defaults
-    _oxml_reference.font_table(document, {
+    oxml_reference.package_prune(document)
+    oxml_reference.core_properties_clear(document)
+    oxml_reference.settings_reset(document, tab_stop=1304, decimal=",", list_separator=";")  # Danish Word defaults
+    oxml_reference.font_table(document, {
         FONT: ("swiss", "020F0502020204030204", "Arial"),  # where Calibri is missing, Arial
         "Arial": ("swiss", "020B0604020202020204", None),
     })
     _page(document)
-    _oxml_reference.styles_prune(document, BUILT_IN)
-    _oxml_reference.doc_defaults(document, FONT, 11, after_pt=6, line=264)
-    _oxml.lang(document, "da-DK")
+    oxml_reference.styles_prune(document, BUILT_IN)
+    oxml_reference.doc_defaults(document, FONT, 11, after_pt=6, line=264)
+    oxml.lang(document, "da-DK")
     for name in BUILT_IN - DEFAULTS:
-        _oxml_reference.style_reset(document.styles[name])  # drop the template's blue theme look
+        oxml_reference.style_reset(document.styles[name])  # drop the template's blue theme look
     _headings(document)
     _header_footer(document)
     _lists(document)
@@ -73,7 +74,7 @@ def build() -> bytes:
     _table_styles(document)
     missing = set(STYLE_MAP.values()) - {style.name for style in document.styles}
     assert not missing, f"STYLE_MAP names styles the reference lacks: {sorted(missing)}"
-    return _oxml.package_bytes(document)
+    return package_bytes(document)
 
 
 def _page(document) -> None:
@@ -104,7 +105,7 @@ def _headings(document) -> None:
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.keep_together = True
-        _oxml_reference.outline_lvl(style, level)
+        oxml_reference.outline_lvl(style, level)
 
 
 def _header_footer(document) -> None:
@@ -123,12 +124,12 @@ def _lists(document) -> None:
     """One bullet and one numbered definition; "... 2" styles use their second level."""
     bullets = [("bullet", "•"), ("bullet", "–"), ("bullet", "▪")] * 3
     numbers = [(fmt, f"%{ilvl + 1}.") for ilvl, fmt in enumerate(["decimal", "lowerLetter", "lowerRoman"] * 3)]
-    bullet_id, number_id = _oxml_reference.numbering_reset(document, [bullets, numbers])
+    bullet_id, number_id = oxml_reference.numbering_reset(document, [bullets, numbers])
     for name, num_id in (("List Bullet", bullet_id), ("List Number", number_id)):
         for suffix, ilvl in (("", 0), (" 2", 1)):
             style = document.styles[name + suffix]
             style.paragraph_format.space_after = Pt(3)
-            _oxml.num_pr(style, num_id, ilvl)
+            oxml.num_pr(style, num_id, ilvl)
 
 
 def _paragraph_styles(document) -> None:
@@ -161,13 +162,13 @@ def _paragraph_styles(document) -> None:
     style.font.bold = True
     style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(6), Pt(12)
     style.paragraph_format.keep_together = True
-    _oxml_reference.p_bdr(style, ("top", "left", "bottom", "right"), size=12, color="9C0006", space=4)
-    _oxml_reference.shd(style, "FBEAEA")
+    oxml_reference.p_bdr(style, ("top", "left", "bottom", "right"), size=12, color="9C0006", space=4)
+    oxml_reference.shd(style, "FBEAEA")
 
     style = _paragraph_style(document, "Beredskab Linje")  # <hr>: an empty paragraph with a rule
     style.font.size = Pt(6)
     style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(0), Pt(6)
-    _oxml_reference.p_bdr(style, ("bottom",), size=6, color=LINE)
+    oxml_reference.p_bdr(style, ("bottom",), size=6, color=LINE)
 
     style = _paragraph_style(document, "Beredskab Underskrift")
     # The top border is the signature line, 70 mm wide; Word draws it once above a group
@@ -175,8 +176,8 @@ def _paragraph_styles(document) -> None:
     style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(30), Pt(0)
     style.paragraph_format.right_indent = TEXT_WIDTH - Mm(70)
     style.paragraph_format.keep_together = True
-    _oxml_reference.p_bdr(style, ("top",), size=6, color="000000", space=2)
-    _oxml_reference.contextual_spacing(style)
+    oxml_reference.p_bdr(style, ("top",), size=6, color="000000", space=2)
+    oxml_reference.contextual_spacing(style)
 
 
 def _table_styles(document) -> None:
@@ -192,17 +193,17 @@ def _table_styles(document) -> None:
         style.font.size = Pt(10)
         style.paragraph_format.space_before = Pt(0)
         style.paragraph_format.space_after = Pt(0)
-        _oxml_reference.tbl_borders(style, borders, size=4, color=LINE)
-        _oxml_reference.tbl_cell_mar(style, top=40, left=85, bottom=40, right=85)
-        _oxml_reference.tbl_style_pr(style, conditional, bold=True, fill="F2F2F2")
+        oxml_reference.tbl_borders(style, borders, size=4, color=LINE)
+        oxml_reference.tbl_cell_mar(style, top=40, left=85, bottom=40, right=85)
+        oxml_reference.tbl_style_pr(style, conditional, bold=True, fill="F2F2F2")
 
     # The letterhead: a layout table (logo left, organisation right) without lines or padding.
     style = document.styles.add_style("Beredskab Brevhoved Tabel", WD_STYLE_TYPE.TABLE)
     style.base_style = document.styles["Normal Table"]
     style.paragraph_format.space_before = Pt(0)
     style.paragraph_format.space_after = Pt(0)
-    _oxml_reference.tbl_borders(style, ())
-    _oxml_reference.tbl_cell_mar(style, top=0, left=0, bottom=0, right=113)  # 2 mm between logo and text
+    oxml_reference.tbl_borders(style, ())
+    oxml_reference.tbl_cell_mar(style, top=0, left=0, bottom=0, right=113)  # 2 mm between logo and text
 
 
 def main(argv: list[str]) -> int:

@@ -19,11 +19,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make the generator package importable
-    sys.path.insert(0, str(ROOT))
 
-from generator import pdf  # noqa: E402
-from generator.engine import Engine  # noqa: E402
+from beredskab.output import pdf
+from beredskab.engine import Engine
 
 DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
@@ -34,9 +32,9 @@ def main(argv: list[str]) -> int:
     engine = Engine.load()
     DOCS.mkdir(exist_ok=True)
     for example in sorted(EXAMPLES.glob("*.json")):
-        case = engine.forms.validate(json.loads(example.read_text(encoding="utf-8")))
+        case = engine.validate(json.loads(example.read_text(encoding="utf-8")))
         names = engine.select(case)
-        documents = {f"{name}.docx": engine.render_docx(case, name, today=date.today()) for name in names}
+        documents = {f"{name}.docx": engine.render(case, name, today=date.today()) for name in names}
         with tempfile.TemporaryDirectory() as folder:
             for name, data in pdf.convert(documents, pdfa=False).items():
                 source = Path(folder) / name

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.engine import Engine
+from beredskab.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -45,7 +45,7 @@ def phone_threat_data() -> dict:
 @pytest.fixture
 def phone_threat(engine, phone_threat_data) -> dict:
     """The phone-threat example, validated and normalised."""
-    return engine.forms.validate(copy.deepcopy(phone_threat_data), now=NOW)
+    return engine.validate(copy.deepcopy(phone_threat_data), now=NOW)
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def pytest_runtest_setup(item):
     """Skip tests marked ``libreoffice`` where LibreOffice is missing, unless CI requires it."""
     if item.get_closest_marker("libreoffice") is None:
         return
-    from generator.pdf import find_soffice
+    from beredskab.output.pdf import find_soffice
 
     if find_soffice() is None:
         if os.environ.get(REQUIRE_LIBREOFFICE_ENV):
@@ -123,6 +123,6 @@ def example(engine, example_data):
     """Return an example case, validated and normalised, by scenario name."""
 
     def load(name: str) -> dict:
-        return engine.forms.validate(example_data(name), now=NOW)
+        return engine.validate(example_data(name), now=NOW)
 
     return load

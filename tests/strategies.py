@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 from hypothesis import strategies as st
 
-from generator._validator import condition_holds
-from generator.forms import clean_strings
+from beredskab.case._validator import condition_holds
+from beredskab.case.forms import clean_strings
 
 #: Longest free text drawn (the forms allow far more; short texts keep the suite fast).
 MAX_TEXT = 40

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from generator.cli import cli
-from generator.forms import MAX_CASE_BYTES
+from beredskab.cli.commands import cli
+from beredskab.case.forms import MAX_CASE_BYTES
 
 from .conftest import DATA
 

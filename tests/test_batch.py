@@ -8,9 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.batch import Summary, count_cases, iter_sources, run_batch
-from generator.cli import cli
-from generator.errors import CaseError
+from beredskab.cli.batch import Summary, count_cases, iter_sources, run_batch
+from beredskab.cli.commands import cli
+from beredskab.errors import CaseError
 
 from .conftest import NOW, TODAY
 

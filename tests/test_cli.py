@@ -5,7 +5,7 @@ from __future__ import annotations
 import docx
 import pytest
 
-from generator.cli import cli
+from beredskab.cli.commands import cli
 
 from .conftest import EXAMPLES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import docx
 
-from generator.cli import cli
+from beredskab.cli.commands import cli
 
 from .conftest import EXAMPLES
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import pytest
 
-from generator import engine as engine_module
-from generator.cli import cli, danish_usage_error
+from beredskab import engine as engine_module
+from beredskab.cli.commands import cli, danish_usage_error
 
 from .conftest import EXAMPLES
 
@@ -91,7 +91,7 @@ def test_cli_file_errors_from_click_are_danish(runner, tmp_path):
 
 def test_cli_internal_error_shows_no_traceback_without_debug(runner, monkeypatch, phone_threat_data):
     name = phone_threat_data["incident"]["affected_employees"][0]["name"]
-    monkeypatch.setattr(engine_module.Engine, "render_docx", _explode(name))
+    monkeypatch.setattr(engine_module.Engine, "render", _explode(name))
     result = runner.invoke(cli, ["generate", CASE, "--out", "unused"])
     assert result.exit_code == 1
     assert result.stderr == "Fejl: intern fejl i beredskab; kør igen med --debug og kontakt support\n"
@@ -99,7 +99,7 @@ def test_cli_internal_error_shows_no_traceback_without_debug(runner, monkeypatch
 
 def test_cli_debug_traceback_shows_frames_and_types_but_no_case_data(runner, monkeypatch, phone_threat_data):
     name = phone_threat_data["incident"]["affected_employees"][0]["name"]
-    monkeypatch.setattr(engine_module.Engine, "render_docx", _explode(name))
+    monkeypatch.setattr(engine_module.Engine, "render", _explode(name))
     result = runner.invoke(cli, ["--debug", "generate", CASE, "--out", "unused"])
     assert result.exit_code == 1
     assert "Traceback (most recent call last):" in result.stderr
@@ -112,13 +112,13 @@ def test_cli_debug_traceback_shows_frames_and_types_but_no_case_data(runner, mon
 
 
 def _explode(name: str):
-    def render_docx(self, case, document, *args, **kwargs):
+    def render(self, case, document, *args, **kwargs):
         try:
             raise KeyError(name)
         except KeyError as err:
             raise ValueError(f"kunne ikke skrive {name}") from err
 
-    return render_docx
+    return render
 
 
 def test_cli_messages_name_fields_but_never_their_personal_values(runner, phone_threat_data, write_case):

@@ -7,7 +7,7 @@ import json
 import docx
 import pytest
 
-from generator.cli import cli
+from beredskab.cli.commands import cli
 
 from .conftest import EXAMPLES
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from generator.cli import cli
+from beredskab.cli.commands import cli
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ import stat
 import docx
 import pytest
 
-from generator.errors import TemplateError
+from beredskab.errors import TemplateError
 
 from .conftest import ROOT, TODAY
 
@@ -29,7 +29,7 @@ def fields_table(table) -> dict[str, str]:
 
 @pytest.fixture
 def incident_note(engine, phone_threat):
-    return open_docx(engine.render_docx(phone_threat, "incident_note", today=TODAY))
+    return open_docx(engine.render(phone_threat, "incident_note", today=TODAY))
 
 
 def test_incident_note_has_title_and_section_headings(incident_note):
@@ -65,7 +65,7 @@ def test_incident_note_is_dated_by_the_note_date_right_aligned(incident_note):
 
 def test_incident_note_keeps_the_account_paragraphs(incident_note, phone_threat):
     body = [p.text for p in incident_note.paragraphs]
-    for block in phone_threat["incident"]["description"].split("\n\n"):
+    for block in phone_threat.data["incident"]["description"].split("\n\n"):
         assert block in body
 
 
@@ -91,8 +91,8 @@ def test_incident_note_without_police_report_points_to_the_personnel_file_note(i
 
 
 def test_incident_note_with_police_report_shows_the_report(engine, phone_threat):
-    phone_threat["incident"]["police"].update(reported=True, reported_by="leader", journal_number="3700-12345-00123-26")
-    document = open_docx(engine.render_docx(phone_threat, "incident_note", today=TODAY))
+    phone_threat.data["incident"]["police"].update(reported=True, reported_by="leader", journal_number="3700-12345-00123-26")
+    document = open_docx(engine.render(phone_threat, "incident_note", today=TODAY))
     police = fields_table(document.tables[3])
     assert police["Anmeldt til politiet"] == "Ja"
     assert police["Anmeldt af"] == "Lederen"
@@ -100,8 +100,8 @@ def test_incident_note_with_police_report_shows_the_report(engine, phone_threat)
 
 
 def test_incident_note_leaves_out_support_when_the_case_has_none(engine, phone_threat):
-    phone_threat["support"] = None
-    document = open_docx(engine.render_docx(phone_threat, "incident_note", today=TODAY))
+    phone_threat.data["support"] = None
+    document = open_docx(engine.render(phone_threat, "incident_note", today=TODAY))
     assert "Støtte og hjælp" not in headings(document, 2)
 
 
@@ -142,27 +142,27 @@ def test_incident_note_properties_and_language(incident_note):
 
 
 def test_incident_note_is_lean(engine, phone_threat):
-    assert len(engine.render_docx(phone_threat, "incident_note", today=TODAY)) < 30_000
+    assert len(engine.render(phone_threat, "incident_note", today=TODAY)) < 30_000
 
 
 def test_generate_writes_private_files_and_keeps_existing_ones(engine, phone_threat, tmp_path):
-    [path] = engine.generate(phone_threat, tmp_path, ["incident_note"], today=TODAY)
+    [path] = engine.write(phone_threat, tmp_path, ["incident_note"], today=TODAY)
     assert path == tmp_path / "KME-2026-031" / "KME-2026-031_incident_note.docx"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     before = path.read_bytes()
     with pytest.raises(Exception) as info:
-        engine.generate(phone_threat, tmp_path, ["incident_note"], today=TODAY)
+        engine.write(phone_threat, tmp_path, ["incident_note"], today=TODAY)
     assert "brug --force" in str(info.value)
     assert path.read_bytes() == before
-    engine.generate(phone_threat, tmp_path, ["incident_note"], force=True, today=TODAY)
+    engine.write(phone_threat, tmp_path, ["incident_note"], force=True, today=TODAY)
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name, "manifest.json"]
 
 
 def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat):
-    phone_threat["incident"].pop("location")
+    phone_threat.data["incident"].pop("location")
     with pytest.raises(TemplateError) as info:
-        engine.render_html(phone_threat, "incident_note", today=TODAY)
+        engine.preview(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [
         "skabelonen bruger en variabel eller et felt, der ikke findes (location) "
         f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 12)"
@@ -171,7 +171,7 @@ def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat
 
 def test_incident_note_is_accessible(engine, phone_threat):
     """Real headings on outline levels without skipped levels, row headers marked, alt text on the logo."""
-    data = engine.render_docx(phone_threat, "incident_note", today=TODAY)
+    data = engine.render(phone_threat, "incident_note", today=TODAY)
     document = open_docx(data)
     levels = [int(p.style.name[-1]) for p in document.paragraphs if p.style.name.startswith("Heading ")]
     assert levels[0] == 1 and levels.count(1) == 1

@@ -56,7 +56,7 @@ def render(engine, example):
     """Render one document of one example as of TODAY and open it with python-docx."""
 
     def make(name: str, document: str, case: dict | None = None, today: date = TODAY):
-        return open_docx(engine.render_docx(case or example(name), document, today=today))
+        return open_docx(engine.render(case or example(name), document, today=today))
 
     return make
 
@@ -146,7 +146,7 @@ def test_visit_ban_is_a_letter_to_the_citizen_with_decision_and_dates(render):
 ], ids=["workplace", "one-administration", "all"])
 def test_visit_ban_subject_names_where_the_ban_applies(example, render, scope, administrations, subject):
     case = example("harassment_ban")
-    case["ban"].update(scope=scope, administrations=administrations)
+    case.data["ban"].update(scope=scope, administrations=administrations)
     ban = render("harassment_ban", "visit_ban", case=case)
     assert headings(ban, 1) == [f"Afgørelse om forbud mod at komme i {subject}"]
     assert f"Aabenraa Kommune giver dig forbud mod at komme i {subject}." in [p.text for p in ban.paragraphs]
@@ -192,7 +192,7 @@ def test_visit_ban_gives_reasons_hearing_contact_and_complaint_guidance(engine, 
 def test_visit_ban_without_hearing_says_loudly_it_must_not_be_sent(engine, example_data, render):
     data = example_data("harassment_ban")
     del data["ban"]["hearing"]
-    case = engine.forms.validate(data, now=NOW)
+    case = engine.validate(data, now=NOW)
     ban = render("harassment_ban", "visit_ban", case=case)
     warnings = styled(ban, "Beredskab Advarsel")
     assert warnings == [engine.settings["texts"]["ban_not_ready"],
@@ -254,7 +254,7 @@ def test_safetynet_summary_counts_harassment_by_a_citizen_as_violence(engine, re
 
 def test_safetynet_summary_harassment_by_a_colleague_is_an_offensive_act(engine, example, render):
     case = example("harassment_ban")
-    case["incident"]["perpetrator"]["kind"] = "colleague"
+    case.data["incident"]["perpetrator"]["kind"] = "colleague"
     summary = render("harassment_ban", "safetynet_summary", case=case)
     assert fields_table(summary.tables[4])["Årsagskategori"].startswith("Krænkende handlinger mellem ansatte")
     assert styled(summary, "Beredskab Note") == []
@@ -307,7 +307,7 @@ def test_checklist_shows_the_preventive_actions_under_the_apv_task(render):
 
 
 def test_generate_without_doc_writes_every_applicable_document(engine, example, tmp_path):
-    paths = engine.generate(example("harassment_ban"), tmp_path, today=TODAY)
+    paths = engine.write(example("harassment_ban"), tmp_path, today=TODAY)
     assert [p.name for p in paths] == [
         f"KME-2026-029_{d}.docx"
         for d in ("incident_note", "personnel_file_note", "visit_ban", "safetynet_summary", "checklist")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.errors import CaseError
-from generator.fields import check_field, field_rules, from_text, parse_assignments, skeleton, split_path
+from beredskab.errors import CaseError
+from beredskab.case.fields import check_field, field_rules, from_text, parse_assignments, skeleton, split_path
 
 from .conftest import NOW
 

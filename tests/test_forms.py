@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from generator.errors import CaseError, FormError
-from generator.forms import clean_strings, load_forms, parse_case_json
-from generator.plan import Pack
+from beredskab.errors import CaseError, FormError
+from beredskab.case.forms import clean_strings, load_forms, parse_case_json
+from beredskab.pack.loader import Pack
 
 from .conftest import NOW
 
@@ -20,12 +20,12 @@ def problems_of(forms, data) -> list[str]:
 
 
 def test_forms_example_case_validates_and_is_normalised(phone_threat):
-    incident = phone_threat["incident"]
+    incident = phone_threat.data["incident"]
     assert incident["occurred_at"]["start"] == datetime(2026, 11, 17, 10, 40)
     assert incident["note_date"] == date(2026, 11, 18)
     # optional fields that were left out are present as None/[] for templates
     assert incident["police"]["journal_number"] is None
-    assert phone_threat["support"]["crisis_help_extent"] is None
+    assert phone_threat.data["support"]["crisis_help_extent"] is None
 
 
 def test_forms_choice_lists_come_from_plan_yaml(forms, engine):

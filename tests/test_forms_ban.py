@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from generator.engine import Engine
-from generator.errors import CaseError
+from beredskab.engine import Engine
+from beredskab.errors import CaseError
 
 from .conftest import NOW
 

@@ -7,8 +7,8 @@ import io
 import docx
 import pytest
 
-from generator.forms import MAX_TEXT_CHARS, parse_case_json
-from generator.plan import read_yaml
+from beredskab.case.forms import MAX_TEXT_CHARS, parse_case_json
+from beredskab.pack.loader import read_yaml
 
 from .conftest import NOW, ROOT, TODAY
 
@@ -38,8 +38,8 @@ def test_forms_every_free_text_field_sets_a_maxlength(form):
 
 
 def test_forms_a_text_field_without_maxlength_gets_the_safety_limit(tmp_path):
-    from generator.forms import load_forms
-    from generator.plan import Pack
+    from beredskab.case.forms import load_forms
+    from beredskab.pack.loader import Pack
 
     (tmp_path / "forms").mkdir()
     (tmp_path / "plan.yaml").write_text("choices: {}\n", encoding="utf-8")
@@ -67,7 +67,7 @@ UNICODE = {
 @pytest.mark.parametrize("raw, shown", UNICODE.values(), ids=list(UNICODE))
 def test_generated_document_keeps_every_kind_of_unicode_exactly(engine, phone_threat_data, raw, shown):
     phone_threat_data["incident"]["affected_employees"][0]["name"] = raw
-    case = engine.forms.validate(phone_threat_data, now=NOW)
-    document = docx.Document(io.BytesIO(engine.render_docx(case, "incident_note", TODAY)))
+    case = engine.validate(phone_threat_data, now=NOW)
+    document = docx.Document(io.BytesIO(engine.render(case, "incident_note", TODAY)))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any(cell.startswith(f"{shown}, Byggesagsbehandler") for cell in cells)

@@ -1,4 +1,4 @@
-"""The fast tokenizer of generator._html gives html.parser's events, or gives up; parse is the same either way."""
+"""The fast tokenizer of beredskab.word._html gives html.parser's events, or gives up; parse is the same either way."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator._html import _collapse, _collect, _feed, inline_items, parse
-from generator.errors import TemplateError
+from beredskab.word._html import _collapse, _collect, _feed, inline_items, parse
+from beredskab.errors import TemplateError
 
 from .conftest import EXAMPLES, TODAY
 
@@ -94,7 +94,7 @@ def test_events_give_up_beyond_plain_tags(html):
 def test_events_read_every_document_of_the_examples(engine, example):
     case = engine.load_case(EXAMPLES / example)
     for document in engine.select(case):
-        html = engine.render_html(case, document, TODAY)
+        html = engine.preview(case, document, TODAY)
         assert events(html) == stdlib_events(html)
 
 

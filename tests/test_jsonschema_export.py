@@ -8,8 +8,8 @@ import json
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from generator.errors import CaseError
-from generator.jsonschema_export import case_schema
+from beredskab.errors import CaseError
+from beredskab.case.json_schema import case_schema
 
 from .conftest import EXAMPLES, NOW
 

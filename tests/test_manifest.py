@@ -1,4 +1,4 @@
-"""Tests of generator.manifest and `beredskab verify`: the audit manifest round trip."""
+"""Tests of beredskab.output.manifest and `beredskab verify`: the audit manifest round trip."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import stat
 
 import pytest
 
-from generator import __version__, manifest
-from generator.cli import cli
-from generator.errors import IntegrityError
+from beredskab import __version__
+
+from beredskab.output import manifest
+from beredskab.cli.commands import cli
+from beredskab.errors import IntegrityError
 
 from .conftest import EXAMPLES, ROOT, TODAY
 
@@ -26,7 +28,7 @@ def sha(path) -> str:
 @pytest.fixture
 def case_folder(engine, phone_threat, tmp_path):
     """A case folder generated from the phone-threat example."""
-    engine.generate(phone_threat, tmp_path, ["incident_note"], today=TODAY)
+    engine.write(phone_threat, tmp_path, ["incident_note"], today=TODAY)
     return tmp_path / FOLDER
 
 
@@ -43,7 +45,7 @@ def test_manifest_lists_the_document_with_its_hash_template_forms_and_version(ca
     assert entry["size"] == (case_folder / NOTE).stat().st_size
     assert entry["generator"] == {"name": "beredskab", "version": __version__}
     assert entry["forms"] == {"incident": 1, "support": 1, "followup": 1, "ban": 1}
-    assert entry["case_sha256"] == manifest.case_hash(phone_threat)
+    assert entry["case_sha256"] == manifest.case_hash(phone_threat.data)
     assert entry["reference"] == {"sha256": sha(ROOT / "templates" / "reference.docx")}
     assert entry["generated_at"][:4].isdigit() and "T" in entry["generated_at"]
 
@@ -62,7 +64,7 @@ def test_manifest_template_hash_covers_the_extends_chain(written):
 
 def test_manifest_holds_no_personal_data(case_folder, phone_threat):
     text = (case_folder / manifest.MANIFEST_NAME).read_text(encoding="utf-8")
-    for value in ("Mette Søndergaard", "Lone Kristensen", phone_threat["incident"]["location"]):
+    for value in ("Mette Søndergaard", "Lone Kristensen", phone_threat.data["incident"]["location"]):
         assert value not in text
 
 
@@ -71,18 +73,18 @@ def test_manifest_is_private(case_folder):
 
 
 def test_manifest_case_hash_is_canonical(phone_threat):
-    original = manifest.case_hash(phone_threat)
-    reordered = {key: phone_threat[key] for key in reversed(list(phone_threat))}
+    original = manifest.case_hash(phone_threat.data)
+    reordered = {key: phone_threat.data[key] for key in reversed(list(phone_threat.data))}
     assert manifest.case_hash(reordered) == original
-    phone_threat["incident"]["location"] += "."
-    assert manifest.case_hash(phone_threat) != original
+    phone_threat.data["incident"]["location"] += "."
+    assert manifest.case_hash(phone_threat.data) != original
 
 
 def test_manifest_merges_the_entries_of_earlier_runs(engine, phone_threat, case_folder, written):
     earlier = {"document": "visit_ban", "sha256": "0" * 64}
     written["documents"][f"{FOLDER}_visit_ban.docx"] = earlier
     (case_folder / manifest.MANIFEST_NAME).write_text(json.dumps(written), encoding="utf-8")
-    engine.generate(phone_threat, case_folder.parent, ["incident_note"], force=True, today=TODAY)
+    engine.write(phone_threat, case_folder.parent, ["incident_note"], force=True, today=TODAY)
     merged = manifest.read(case_folder)["documents"]
     assert sorted(merged) == [NOTE, f"{FOLDER}_visit_ban.docx"]
     assert merged[f"{FOLDER}_visit_ban.docx"] == earlier
@@ -92,7 +94,7 @@ def test_manifest_merges_the_entries_of_earlier_runs(engine, phone_threat, case_
 def test_manifest_is_kept_when_the_run_is_refused(engine, phone_threat, case_folder):
     before = (case_folder / manifest.MANIFEST_NAME).read_bytes()
     with pytest.raises(Exception, match="brug --force"):
-        engine.generate(phone_threat, case_folder.parent, ["incident_note"], today=TODAY)
+        engine.write(phone_threat, case_folder.parent, ["incident_note"], today=TODAY)
     assert (case_folder / manifest.MANIFEST_NAME).read_bytes() == before
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator import output
-from generator.errors import EnvironmentFailure, OutputError
+from beredskab.output import files as output
+from beredskab.errors import EnvironmentFailure, OutputError
 
 from .conftest import EXAMPLES, ROOT
 
@@ -160,11 +160,11 @@ def test_write_all_removes_temps_a_killed_run_left(two_docs):
 
 
 def test_generate_writes_nothing_when_a_document_fails_to_build(monkeypatch, engine, phone_threat, tmp_path):
-    from generator import word
+    from beredskab.word import writer as word
 
     monkeypatch.setattr(word, "build_document", lambda *a, **k: (_ for _ in ()).throw(ValueError("Mette")))
     with pytest.raises(ValueError):
-        engine.generate(phone_threat, tmp_path / "out")
+        engine.write(phone_threat, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -181,7 +181,7 @@ def hang(fd):
     time.sleep(600)
 os.fsync = hang
 sys.argv = ["beredskab", "generate", *sys.argv[2:]]
-from generator.cli import main
+from beredskab.cli.commands import main
 main()
 """
 
@@ -202,7 +202,7 @@ def start_hanging_generate(tmp_path: Path, out: Path) -> tuple[subprocess.Popen,
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
 def test_a_run_stopped_mid_write_keeps_the_old_document_and_leaves_no_temps(runner, tmp_path, sig):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     out = tmp_path / "out"
     assert runner.invoke(cli, ["generate", str(CASE), "--out", str(out)]).exit_code == 0
@@ -216,7 +216,7 @@ def test_a_run_stopped_mid_write_keeps_the_old_document_and_leaves_no_temps(runn
 
 
 def test_a_killed_run_leaves_the_old_document_whole_and_the_next_run_cleans_up(runner, tmp_path):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     out = tmp_path / "out"
     assert runner.invoke(cli, ["generate", str(CASE), "--out", str(out)]).exit_code == 0

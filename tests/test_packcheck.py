@@ -7,9 +7,9 @@ import io
 import docx
 import pytest
 
-from generator.errors import PackError
-from generator.packcheck import check_pack
-from generator.packinit import init_pack
+from beredskab.errors import PackError
+from beredskab.pack.check import check_pack
+from beredskab.pack.starter import init_pack
 
 from .conftest import DATA, ROOT
 
@@ -151,7 +151,7 @@ def test_packcheck_reports_every_hostile_template_once():
 
 
 def test_cli_plan_check_prints_a_summary_or_the_problems(runner):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     result = runner.invoke(cli, ["plan", "check", str(JOBCENTER)])
     assert result.exit_code == 0
@@ -162,7 +162,7 @@ def test_cli_plan_check_prints_a_summary_or_the_problems(runner):
 
 
 def test_cli_plan_check_uses_the_plan_option_when_no_folder_is_given(runner):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     assert runner.invoke(cli, ["plan", "check", "--plan", str(JOBCENTER)]).exit_code == 0
     result = runner.invoke(cli, ["plan", "check"])
@@ -171,7 +171,7 @@ def test_cli_plan_check_uses_the_plan_option_when_no_folder_is_given(runner):
 
 
 def test_cli_plan_init_writes_a_starter_pack_and_keeps_existing_files(runner, tmp_path):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     folder = tmp_path / "minplan"
     result = runner.invoke(cli, ["plan", "init", str(folder)])

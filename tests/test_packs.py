@@ -8,9 +8,9 @@ import io
 import docx
 import pytest
 
-from generator.engine import Engine
-from generator.errors import CaseError
-from generator.plan import PLAN_ENV
+from beredskab.engine import Engine
+from beredskab.errors import CaseError
+from beredskab.pack.loader import PLAN_ENV
 
 from .conftest import EXAMPLES, NOW, ROOT, TODAY
 from .test_documents import fields_table, headings, open_docx
@@ -23,8 +23,8 @@ R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 def generate(pack, data: dict) -> docx.Document:
     """Load ``pack``, validate ``data`` with its forms and render the incident note."""
     engine = Engine.load(pack)
-    case = engine.forms.validate(copy.deepcopy(data), now=NOW)
-    return open_docx(engine.render_docx(case, "incident_note", today=TODAY))
+    case = engine.validate(copy.deepcopy(data), now=NOW)
+    return open_docx(engine.render(case, "incident_note", today=TODAY))
 
 
 def all_text(document) -> str:
@@ -89,10 +89,10 @@ def test_pack_form_changes_whether_a_field_is_required(make_pack, phone_threat_d
     del phone_threat_data["incident"][field]
     engine = Engine.load(pack)
     if accepted:
-        assert engine.forms.validate(phone_threat_data, now=NOW)["incident"][field] is None
+        assert engine.validate(phone_threat_data, now=NOW).data["incident"][field] is None
     else:
         with pytest.raises(CaseError, match=f"incident.{field}"):
-            engine.forms.validate(phone_threat_data, now=NOW)
+            engine.validate(phone_threat_data, now=NOW)
 
 
 def test_pack_form_changes_label_and_help_but_keeps_the_rest(make_pack):
@@ -109,7 +109,7 @@ def test_pack_form_removes_a_field_with_null(make_pack, phone_threat_data):
     engine = Engine.load(pack)
     assert "debriefing_at" not in engine.forms.schema["incident"]["schema"]
     with pytest.raises(CaseError, match="incident.debriefing_at"):
-        engine.forms.validate(phone_threat_data, now=NOW)
+        engine.validate(phone_threat_data, now=NOW)
 
 
 def test_pack_template_replaces_the_default_by_name(make_pack, phone_threat_data):
@@ -148,7 +148,7 @@ def test_pack_is_found_through_the_environment_variable(make_pack, monkeypatch):
 
 
 def test_example_pack_jobcenter_generates_its_own_note(runner, tmp_path):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     case = JOBCENTER / "examples" / "trussel-samtale.json"
     result = runner.invoke(cli, ["generate", str(case), "--plan", str(JOBCENTER), "--out", str(tmp_path)])
@@ -162,7 +162,7 @@ def test_example_pack_jobcenter_generates_its_own_note(runner, tmp_path):
 
 def test_example_pack_jobcenter_refuses_the_default_example(runner):
     """The pack makes alarm_used required, so a case from the default plan does not fit it."""
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     result = runner.invoke(cli, ["validate", str(EXAMPLES / "trussel-telefon.json"), "--plan", str(JOBCENTER)])
     assert result.exit_code == 2

@@ -1,4 +1,4 @@
-"""Tests of generator.pdf and `generate --pdf`: LibreOffice converts every example document, PDF/A copies.
+"""Tests of beredskab.output.pdf and `generate --pdf`: LibreOffice converts every example document, PDF/A copies.
 
 Tests marked ``libreoffice`` need soffice; they skip where it is missing, except in
 CI, where BEREDSKAB_REQUIRE_LIBREOFFICE=1 turns the skip into a failure.
@@ -12,9 +12,9 @@ import stat
 
 import pytest
 
-from generator import pdf
-from generator.cli import cli
-from generator.errors import EnvironmentFailure
+from beredskab.output import pdf
+from beredskab.cli.commands import cli
+from beredskab.errors import EnvironmentFailure
 
 from .conftest import EXAMPLES, NOW, TODAY
 
@@ -36,9 +36,9 @@ def no_soffice(monkeypatch, tmp_path):
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[p.stem for p in EXAMPLE_FILES])
 def test_pdf_every_example_document_converts_with_libreoffice(engine, example):
-    case = engine.forms.validate(json.loads(example.read_text(encoding="utf-8")), now=NOW)
+    case = engine.validate(json.loads(example.read_text(encoding="utf-8")), now=NOW)
     names = engine.select(case)
-    documents = {f"{name}.docx": engine.render_docx(case, name, today=TODAY) for name in names}
+    documents = {f"{name}.docx": engine.render(case, name, today=TODAY) for name in names}
     pdfs = pdf.convert(documents, pdfa=False)
     assert sorted(pdfs) == sorted(f"{name}.pdf" for name in names)
     for data in pdfs.values():
@@ -48,7 +48,7 @@ def test_pdf_every_example_document_converts_with_libreoffice(engine, example):
 
 @pytest.mark.libreoffice
 def test_pdf_convert_makes_a_tagged_danish_pdfa_with_the_title(engine, phone_threat):
-    [data] = pdf.convert({"note.docx": engine.render_docx(phone_threat, "incident_note", today=TODAY)}).values()
+    [data] = pdf.convert({"note.docx": engine.render(phone_threat, "incident_note", today=TODAY)}).values()
     assert b"<pdfaid:part>2</pdfaid:part>" in data  # PDF/A-2 in the XMP metadata
     assert b"/StructTreeRoot" in data  # tagged: headings and tables reach a screen reader
     assert b"/Lang(da-DK)" in data

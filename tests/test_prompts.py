@@ -11,9 +11,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from generator.cli import cli
-from generator.errors import CaseError
-from generator.prompts import fill_file
+from beredskab.cli.commands import cli
+from beredskab.errors import CaseError
+from beredskab.cli.prompts import fill_file
 
 from .conftest import NOW
 

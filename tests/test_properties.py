@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.engine import Engine
-from generator.errors import BeredskabError, CaseError
-from generator.forms import parse_case_json
+from beredskab.cli.commands import cli
+from beredskab.engine import Engine
+from beredskab.errors import BeredskabError, CaseError
+from beredskab.case.forms import parse_case_json
 
 from .conftest import NOW, TODAY
 from .strategies import ANY_CHAR, JSON, cases, free_texts, value_at, with_markers
@@ -60,21 +60,21 @@ def squeeze(text: str) -> str:
 def shown_paths(case: dict, raw: dict, document: str) -> dict[tuple, str]:
     """The free-text fields ``document`` shows for this case: found by rendering it with markers."""
     marked_raw, markers = with_markers(SCHEMA, raw)
-    marked = ENGINE.forms.validate(marked_raw, now=NOW)
-    html = ENGINE.render_html(marked, document, TODAY)
+    marked = ENGINE.validate(marked_raw, now=NOW)
+    html = ENGINE.preview(marked, document, TODAY)
     return {path: marker for path, marker in markers.items() if marker in html}
 
 
 @PROPERTY
 @given(raw=cases(SCHEMA, NOW))
 def test_any_valid_case_renders_every_document_with_its_texts_verbatim(raw):
-    case = ENGINE.forms.validate(copy.deepcopy(raw), now=NOW)
+    case = ENGINE.validate(copy.deepcopy(raw), now=NOW)
     documents = ENGINE.select(case)
     assert documents
     for document in documents:
-        text = squeeze(document_text(ENGINE.render_docx(case, document, TODAY)))
+        text = squeeze(document_text(ENGINE.render(case, document, TODAY)))
         for path in shown_paths(case, raw, document):
-            value = value_at(case, path)
+            value = value_at(case.data, path)
             for line in value.split("\n"):
                 assert squeeze(line.strip()) in text, (document, path)
 
@@ -87,7 +87,7 @@ def test_free_texts_finds_the_case_texts_with_their_paths():
 def assert_only_case_errors(raw: bytes) -> None:
     try:
         data = parse_case_json(raw, "x.json")
-        ENGINE.forms.validate(data, now=NOW)
+        ENGINE.validate(data, now=NOW)
     except CaseError as err:
         assert err.lines() and all(line and "\n" not in line for line in err.lines())
 
@@ -116,12 +116,12 @@ def test_a_valid_case_with_one_part_replaced_by_junk_is_refused_or_rendered(raw,
         target = target[part]
     target[path[-1]] = junk
     try:
-        case = ENGINE.forms.validate(broken, now=NOW)
+        case = ENGINE.validate(broken, now=NOW)
     except CaseError as err:
         assert all("\n" not in line for line in err.lines())
         return
     for document in ENGINE.select(case):
-        docx.Document(io.BytesIO(ENGINE.render_docx(case, document, TODAY)))
+        docx.Document(io.BytesIO(ENGINE.render(case, document, TODAY)))
 
 
 def _all_paths(value, path=()) -> list[tuple]:

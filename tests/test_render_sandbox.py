@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator import render
-from generator.engine import Engine
-from generator.errors import TemplateError
+from beredskab.render import renderer as render
+from beredskab.engine import Engine
+from beredskab.errors import TemplateError
 
 from .conftest import DATA, TODAY
 
@@ -39,7 +39,7 @@ def hostile():
 ], ids=lambda v: v if v.isidentifier() else "")
 def test_render_refuses_hostile_template_with_a_danish_line(hostile, phone_threat, document, reason):
     with pytest.raises(TemplateError) as info:
-        hostile.render_html(phone_threat, document, today=TODAY)
+        hostile.preview(phone_threat, document, today=TODAY)
     [line] = info.value.lines()
     assert line.startswith(reason)
     assert line.endswith(f"({HOSTILE / 'templates' / document}.html.j2, linje 1)")
@@ -48,7 +48,7 @@ def test_render_refuses_hostile_template_with_a_danish_line(hostile, phone_threa
 
 def test_render_stops_a_template_that_extends_itself(hostile, phone_threat):
     with pytest.raises(TemplateError, match="kalder sig selv i det uendelige"):
-        hostile.render_html(phone_threat, "extends_itself", today=TODAY)
+        hostile.preview(phone_threat, "extends_itself", today=TODAY)
 
 
 def test_render_stops_a_runaway_loop_that_prints_nothing(make_pack, phone_threat, monkeypatch):
@@ -56,7 +56,7 @@ def test_render_stops_a_runaway_loop_that_prints_nothing(make_pack, phone_threat
     pack = make_pack({"templates/incident_note.html.j2":
                       "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"})
     with pytest.raises(TemplateError, match="tager for lang tid at danne"):
-        Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY)
+        Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY)
 
 
 def test_render_refuses_a_template_symlinked_out_of_the_pack(make_pack, phone_threat, tmp_path):
@@ -66,7 +66,7 @@ def test_render_refuses_a_template_symlinked_out_of_the_pack(make_pack, phone_th
     (pack / "templates").mkdir()
     (pack / "templates" / "incident_note.html.j2").symlink_to(secret)
     with pytest.raises(TemplateError) as info:
-        Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY)
+        Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [
         f"skabelonen er et symbolsk link, der peger uden for planpakken ({pack / 'templates' / 'incident_note.html.j2'})"
     ]
@@ -80,10 +80,10 @@ def test_render_refuses_an_include_through_a_symlinked_folder(make_pack, phone_t
     pack = make_pack({"templates/incident_note.html.j2": "{% include 'evil/secret.html.j2' %}\n"})
     (pack / "templates" / "evil").symlink_to(outside, target_is_directory=True)
     with pytest.raises(TemplateError, match="symbolsk link, der peger uden for planpakken"):
-        Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY)
+        Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY)
 
 
 def test_render_allows_a_symlink_inside_the_pack(make_pack, phone_threat):
     pack = make_pack({"templates/note.html.j2": "<p>Sag {{ incident.case_id }}</p>\n"})
     (pack / "templates" / "incident_note.html.j2").symlink_to(pack / "templates" / "note.html.j2")
-    assert Engine.load(pack).render_html(phone_threat, "incident_note", today=TODAY) == "<p>Sag KME-2026-031</p>"
+    assert Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY) == "<p>Sag KME-2026-031</p>"

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from generator import rules
-from generator.dates import last_day_of_months
-from generator.errors import PackError
+from beredskab.rules import evaluation as rules
+from beredskab.dates import last_day_of_months
+from beredskab.errors import PackError
 
 from .conftest import TODAY
 
@@ -68,14 +68,14 @@ def test_ban_last_day_counts_the_first_day_in(valid_from, months, last):
 # --- deadlines of a case ---------------------------------------------------------------
 
 def test_case_deadlines_of_the_phone_threat(phone_threat, engine):
-    deadlines = rules.case_deadlines(phone_threat, rules.deadline_settings(engine.settings))
+    deadlines = rules.case_deadlines(phone_threat.data, rules.deadline_settings(engine.settings))
     assert list(deadlines) == ["safetynet_internal", "victim_compensation_police_report"]
     assert deadlines["safetynet_internal"].text == "22. november 2026"
     assert deadlines["victim_compensation_police_report"].text == "20. november 2026 kl. 10.40"
 
 
 def test_case_deadlines_with_sick_leave_and_police_report(example, engine):
-    deadlines = rules.case_deadlines(example("counter_violence"), rules.deadline_settings(engine.settings))
+    deadlines = rules.case_deadlines(example("counter_violence").data, rules.deadline_settings(engine.settings))
     assert list(deadlines) == ["safetynet_internal", "work_accident_legal"]
     assert deadlines["work_accident_legal"].due == date(2026, 11, 18)
     assert deadlines["work_accident_legal"].basis == "14 dage efter første fraværsdag den 4. november 2026"
@@ -84,7 +84,7 @@ def test_case_deadlines_with_sick_leave_and_police_report(example, engine):
 def test_case_deadlines_follow_the_numbers_in_plan_yaml(phone_threat, engine):
     settings = copy.deepcopy(engine.settings)
     settings["deadlines"]["safetynet_days"] = 3
-    deadlines = rules.case_deadlines(phone_threat, rules.deadline_settings(settings))
+    deadlines = rules.case_deadlines(phone_threat.data, rules.deadline_settings(settings))
     assert deadlines["safetynet_internal"].due == date(2026, 11, 20)
 
 
@@ -121,7 +121,7 @@ def test_checklist_safetynet_registration_is_overdue_only_after_its_day(engine, 
 ], ids=["absent-from-the-day", "absent-from-the-next-day"])
 def test_checklist_work_accident_is_due_by_the_plans_five_days_not_only_the_law(engine, phone_threat, first_day, due):
     """Issue 9: the plan says 'inden 5 dage'; the law's deadline is only the outer limit."""
-    phone_threat["incident"]["sick_leave"] = {"has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
+    phone_threat.data["incident"]["sick_leave"] = {"has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
     item = items_by_id(engine.evaluate(phone_threat, date(2026, 11, 23)))["work_accident_report"]
     assert item.due == due
     assert item.overdue is True
@@ -164,14 +164,14 @@ def test_checklist_fills_in_numbers_and_role_titles(engine, phone_threat):
 
 def test_checklist_director_must_be_informed_of_a_police_report(engine, example):
     case = example("counter_violence")
-    case["incident"]["police"]["director_informed_at"] = None
+    case.data["incident"]["police"]["director_informed_at"] = None
     item = items_by_id(engine.evaluate(case, date(2026, 11, 4)))["director_informed"]
     assert (item.done, item.overdue, item.status) == (False, True, "Overskredet")
 
 
 def test_checklist_ban_without_hearing_warns_that_it_must_not_be_sent(engine, example):
     case = example("harassment_ban")
-    case["ban"]["hearing"] = {}
+    case.data["ban"]["hearing"] = {}
     evaluation = engine.evaluate(case, TODAY)
     assert evaluation.ban_ready is False
     assert items_by_id(evaluation)["ban_hearing"].done is False
@@ -181,16 +181,16 @@ def test_checklist_ban_without_hearing_warns_that_it_must_not_be_sent(engine, ex
 
 def test_checklist_hearing_sent_but_unanswered_is_not_finished(engine, example):
     case = example("harassment_ban")
-    case["ban"]["hearing"]["response"] = None
+    case.data["ban"]["hearing"]["response"] = None
     assert engine.evaluate(case, TODAY).ban_ready is False
-    case["ban"]["hearing"]["no_response"] = True
+    case.data["ban"]["hearing"]["no_response"] = True
     assert engine.evaluate(case, TODAY).ban_ready is True
 
 
 def test_checklist_a_pack_can_drop_an_item(engine, phone_threat):
     settings = copy.deepcopy(engine.settings)
     settings["checklist"]["apv_followup"] = None
-    ids = [item.id for item in rules.evaluate(phone_threat, settings, TODAY).checklist]
+    ids = [item.id for item in rules.evaluate(phone_threat.data, settings, TODAY).checklist]
     assert "apv_followup" not in ids
 
 
@@ -198,14 +198,14 @@ def test_checklist_unknown_item_in_plan_yaml_is_a_pack_error(engine, phone_threa
     settings = copy.deepcopy(engine.settings)
     settings["checklist"]["coffee"] = {"what": "Lav kaffe", "who": ["leader"]}
     with pytest.raises(PackError) as info:
-        rules.evaluate(phone_threat, settings, TODAY)
+        rules.evaluate(phone_threat.data, settings, TODAY)
     assert "checklist.coffee" in info.value.lines()[0]
 
 
 def test_checklist_text_placeholders_are_not_python_format(engine, phone_threat):
     settings = copy.deepcopy(engine.settings)
     settings["checklist"]["apv_followup"]["what"] = "{safetynet_days.__class__} {0} {safetynet_days}"
-    item = items_by_id(rules.evaluate(phone_threat, settings, TODAY))["apv_followup"]
+    item = items_by_id(rules.evaluate(phone_threat.data, settings, TODAY))["apv_followup"]
     assert item.what == "{safetynet_days.__class__} {0} 5"
 
 
@@ -243,7 +243,7 @@ def test_checklist_reminders_name_who_the_plan_binds(engine, example):
     ("harassment_ban", ["incident_note", "personnel_file_note", "visit_ban", "safetynet_summary", "checklist"]),
 ], ids=["no-police-report", "police-report", "ban"])
 def test_applicable_documents_per_example(engine, example, name, documents):
-    assert rules.applicable_documents(example(name), engine.settings) == documents
+    assert rules.applicable_documents(example(name).data, engine.settings) == documents
 
 
 @pytest.mark.parametrize("kind, types, cause", [
@@ -254,14 +254,14 @@ def test_applicable_documents_per_example(engine, example, name, documents):
     ("manager", ["bullying"], "offensive_acts"),
 ], ids=["harassment-by-citizen", "offensive-act-by-citizen", "unknown-person", "colleague", "manager"])
 def test_safetynet_class_counts_offensive_acts_from_outside_as_violence(engine, phone_threat, kind, types, cause):
-    phone_threat["incident"]["perpetrator"]["kind"] = kind
-    phone_threat["incident"]["incident_types"] = types
-    found = rules.safetynet_class(phone_threat, engine.settings)
+    phone_threat.data["incident"]["perpetrator"]["kind"] = kind
+    phone_threat.data["incident"]["incident_types"] = types
+    found = rules.safetynet_class(phone_threat.data, engine.settings)
     assert found.cause == cause
     assert found.cause_label == engine.settings["choices"]["safetynet_cause"][cause]
 
 
 def test_safetynet_class_work_accident_only_with_sick_leave(engine, phone_threat, example):
-    assert rules.safetynet_class(phone_threat, engine.settings).work_accident is False
-    violence = rules.safetynet_class(example("counter_violence"), engine.settings)
+    assert rules.safetynet_class(phone_threat.data, engine.settings).work_accident is False
+    violence = rules.safetynet_class(example("counter_violence").data, engine.settings)
     assert (violence.occupational_injury, violence.work_accident) == (True, True)

@@ -9,7 +9,7 @@ import pytest
 
 _PROBE = """
 import sys
-from generator.cli import cli
+from beredskab.cli.commands import cli
 code = cli.main({args!r}, standalone_mode=False)
 print("DOCX" if any(name == "docx" or name.startswith("docx.") for name in sys.modules) else "NO-DOCX")
 """

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from generator._template_cache import CACHE_ENV, TemplateCache
-from generator.render import Renderer
+from beredskab.render._cache import CACHE_ENV, TemplateCache
+from beredskab.render.renderer import Renderer
 
 from .conftest import TODAY
 
@@ -45,7 +45,7 @@ def test_template_cache_second_renderer_reads_code_and_references_without_compil
 
 
 def test_template_cache_compiles_a_changed_template(make_pack, cache_dir):
-    from generator.engine import Engine
+    from beredskab.engine import Engine
 
     pack = make_pack({"templates/incident_note.html.j2": "<p>Første udgave</p>"})
     assert "Første" in Engine.load(pack).renderer.render("incident_note", {})
@@ -65,7 +65,7 @@ def test_template_cache_unwritable_folder_means_no_files(engine, phone_threat, c
     def refuse(*args, **kwargs):
         raise OSError("read-only file system")
 
-    monkeypatch.setattr("generator._template_cache.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("beredskab.render._cache.tempfile.mkstemp", refuse)
     assert "<h1" in note_html(engine, Renderer(engine.pack, engine.forms), phone_threat)
     assert list(cache_dir.iterdir()) == []
 

@@ -9,9 +9,11 @@ import json
 import docx
 import pytest
 
-from generator import checklist, traceability
-from generator.errors import PackError
-from generator.packcheck import check_pack
+from beredskab.rules import checklist
+
+from beredskab.pack import traceability
+from beredskab.errors import PackError
+from beredskab.pack.check import check_pack
 
 from .conftest import EXAMPLE_FILES, EXAMPLES, NOW, ROOT, TODAY
 
@@ -52,7 +54,7 @@ def generated(engine) -> dict[str, list[traceability.RenderedText]]:
         case = engine.load_case(EXAMPLES / name, now=NOW)
         evaluation = engine.evaluate(case, TODAY)
         for document in engine.select(case):
-            data = engine.render_docx(case, document, TODAY, evaluation)
+            data = engine.render(case, document, TODAY, evaluation)
             found.setdefault(document, []).append(_docx_text(data))
     return found
 
@@ -229,7 +231,7 @@ def test_packcheck_warns_when_a_pack_template_drops_a_traced_section(make_pack):
 
 
 def test_cli_plan_check_prints_warnings_on_stderr_and_exits_0(runner, make_pack):
-    from generator.cli import cli
+    from beredskab.cli.commands import cli
 
     pack = make_pack({"plan.yaml": "checklist:\n  union_representative_involved: ~\n"})
     result = runner.invoke(cli, ["plan", "check", str(pack)])
@@ -254,6 +256,6 @@ def test_traceability_table_is_installed_with_the_default_pack():
 
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg", encoding="utf-8")
-    installed = [p.strip() for p in config["options.package_data"]["generator.defaults"].split(",")]
+    installed = [p.strip() for p in config["options.package_data"]["beredskab.defaults"].split(",")]
     assert traceability.TABLE_PATH.as_posix() in installed
     assert traceability.default_table().is_file()

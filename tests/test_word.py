@@ -1,4 +1,4 @@
-"""Tests of generator.word: build documents from the HTML subset and read them back with python-docx."""
+"""Tests of beredskab.word.writer: build documents from the HTML subset and read them back with python-docx."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.errors import TemplateError
-from generator.word import ALLOWED_TAGS, STYLE_MAP, build_document, check_html
+from beredskab.errors import TemplateError
+from beredskab.word.writer import ALLOWED_TAGS, STYLE_MAP, build_document, check_html
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "templates" / "reference.docx"

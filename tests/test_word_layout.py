@@ -1,4 +1,4 @@
-"""Tests of generator.word's page layout: column widths, rows that never split, paragraphs kept together.
+"""Tests of beredskab.word.writer's page layout: column widths, rows that never split, paragraphs kept together.
 
 Issue #6: documents must look official when printed. Each test builds a document,
 reads the .docx back and checks the Word XML that LibreOffice and Word lay out by.
@@ -16,8 +16,8 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from generator.errors import TemplateError
-from generator.word import build_document, check_html
+from beredskab.errors import TemplateError
+from beredskab.word.writer import build_document, check_html
 
 from .conftest import EXAMPLES, NOW, ROOT, TODAY
 
@@ -186,11 +186,11 @@ def test_word_reference_turns_widow_control_on():
 @pytest.fixture(scope="module")
 def ban_case(engine):
     data = json.loads((EXAMPLES / "chikane-forbud.json").read_text(encoding="utf-8"))
-    return engine.forms.validate(copy.deepcopy(data), now=NOW)
+    return engine.validate(copy.deepcopy(data), now=NOW)
 
 
 def test_checklist_tasks_table_gives_what_the_room_and_who_a_whole_word(engine, ban_case):
-    data = engine.render_docx(ban_case, "checklist", today=TODAY)
+    data = engine.render(ban_case, "checklist", today=TODAY)
     tasks, deadlines = body(data).findall(f"{W}tbl")[1:3]
     assert shares(grid(tasks)) == [35.0, 27.0, 17.0, 21.0]  # Hvad, Hvem, Frist, Status
     assert shares(grid(deadlines)) == [31.0, 29.0, 40.0]  # Frist, Dato, Beregnet som
@@ -198,11 +198,11 @@ def test_checklist_tasks_table_gives_what_the_room_and_who_a_whole_word(engine, 
 
 
 def test_visit_ban_keeps_the_citizens_answer_with_its_lead_in(engine, ban_case):
-    document = Document(io.BytesIO(engine.render_docx(ban_case, "visit_ban", today=TODAY)))
+    document = Document(io.BytesIO(engine.render(ban_case, "visit_ban", today=TODAY)))
     texts = [p.text for p in document.paragraphs]
     answered = texts.index("Du har svaret:")
     assert document.paragraphs[answered].style.name == "Beredskab Indledning"
-    assert texts[answered + 1] == ban_case["ban"]["hearing"]["response"].split("\n\n")[0]
+    assert texts[answered + 1] == ban_case.data["ban"]["hearing"]["response"].split("\n\n")[0]
     greeting = texts.index("Med venlig hilsen")
     assert document.paragraphs[greeting].style.name == "Beredskab Indledning"
     assert document.paragraphs[greeting + 2].style.name == "Beredskab Underskrift"

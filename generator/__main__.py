@@ -1,0 +1,5 @@
+"""``python -m beredskab``: the command line."""
+
+from .cli.commands import main
+
+main()

@@ -1,0 +1,253 @@
+"""Cerberus mechanics for forms: beredskab's extra rules and the Danish error handler.
+
+Kept apart from ``forms.py`` because it leans on Cerberus internals (one
+name-mangled hook, see :meth:`CaseValidator._BareValidator__validate_required_fields`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from cerberus import Validator, errors as cerr
+
+from ..dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_datetime
+from ..errors import Problem
+from .paths import document_path, is_empty, label_of, rules_at
+
+#: Danish names of the Cerberus types the forms use, for "skal være ..." messages.
+TYPE_NAMES = {
+    "string": "tekst",
+    "integer": "et helt tal",
+    "float": "et tal",
+    "number": "et tal",
+    "boolean": "ja eller nej (true/false)",
+    "dict": "en gruppe af felter ({ ... })",
+    "list": "en liste ([ ... ])",
+    "date": "en dato, fx 2026-11-24",
+    "datetime": "en dato med klokkeslæt, fx 2026-11-24T10:30",
+}
+
+
+def condition_holds(condition: dict, lookup) -> bool:
+    """True when every ``field: value`` of ``condition`` holds; lists match by membership.
+
+    ``lookup(path)`` returns the current value of a field path.
+    """
+    for path, expected in condition.items():
+        actual = lookup(path)
+        if isinstance(actual, list):
+            wanted = expected if isinstance(expected, list) else [expected]
+            if not any(item in actual for item in wanted):
+                return False
+        elif isinstance(expected, list):
+            if actual not in expected:
+                return False
+        elif actual != expected:
+            return False
+    return True
+
+
+class CaseValidator(Validator):
+    """A Cerberus validator with dates, conditional requirements and 'not in the future'."""
+
+    def __init__(self, *args, **kwargs):
+        # ``now`` is passed on to child validators by Cerberus (it keeps unknown kwargs).
+        super().__init__(*args, **kwargs)
+        self.now = kwargs.get("now") or datetime.now()
+        # plan.yaml ``deadlines``, for rules whose limit a pack sets (max_months_after).
+        self.deadlines = kwargs.get("deadlines") or {}
+
+    # --- coercers: referenced as ``coerce: date`` / ``coerce: datetime`` -------------
+
+    def _normalize_coerce_date(self, value):
+        return _danish_coercion(parse_date, value)
+
+    def _normalize_coerce_datetime(self, value):
+        return _danish_coercion(parse_datetime, value)
+
+    # --- lookups ---------------------------------------------------------------------
+
+    def lookup(self, path: str) -> Any:
+        """Value of a sibling field (``a.b``) or, with ``^``, a field from the case root."""
+        if path.startswith("^"):
+            current: Any = self.root_document
+            path = path[1:]
+        else:
+            current = self.document
+        for part in path.split("."):
+            if not isinstance(current, dict):
+                return None
+            current = current.get(part)
+        return current
+
+    # --- rules -----------------------------------------------------------------------
+
+    def _validate_required_when(self, condition, field, value):
+        """Required when sibling fields have the given values (checked with the required fields).
+
+        The rule's arguments are validated against this schema:
+        {'type': 'dict'}
+        """
+
+    def _BareValidator__validate_required_fields(self, document):
+        # Cerberus only runs rules for fields that are present, so a conditional
+        # requirement has to hook in where the plain ``required`` rule is checked.
+        super()._BareValidator__validate_required_fields(document)
+        for field, rules in self.schema.items():
+            condition = rules.get("required_when") if isinstance(rules, dict) else None
+            if condition and is_empty(document.get(field)) and condition_holds(condition, self.lookup):
+                self._error(field, cerr.REQUIRED_FIELD)
+
+    def _validate_not_future(self, flag, field, value):
+        """The date or time is not after now.
+
+        The rule's arguments are validated against this schema:
+        {'type': 'boolean'}
+        """
+        if not flag or not isinstance(value, date):
+            return
+        if isinstance(value, datetime):
+            if value > self.now:
+                self._error(field, "ligger i fremtiden")
+        elif value > self.now.date():
+            self._error(field, "ligger i fremtiden")
+
+    def _validate_after(self, other_path, field, value):
+        """The date or time is not before another field's (a sibling, or ^root.path).
+
+        The rule's arguments are validated against this schema:
+        {'type': 'string'}
+        """
+        other = self.lookup(other_path)
+        if not isinstance(value, date) or not isinstance(other, date):
+            return
+        if isinstance(value, datetime) and isinstance(other, datetime):
+            before = value < other
+        else:
+            before = as_date(value) < as_date(other)
+        if before:
+            self._error(field, f"ligger før '{self._label_of_path(other_path)}'")
+
+    def _validate_max_months_after(self, limit, field, value):
+        """The date is at most N months after another field's, that day counting as the first.
+
+        N is ``months`` or, by name, ``setting`` in plan.yaml ``deadlines``.
+
+        The rule's arguments are validated against this schema:
+        {'type': 'dict', 'schema': {'field': {'type': 'string', 'required': True},
+         'setting': {'type': 'string'}, 'months': {'type': 'integer', 'min': 1}}}
+        """
+        start = self.lookup(limit["field"])
+        if not isinstance(value, date) or not isinstance(start, date):
+            return
+        months = limit.get("months", self.deadlines.get(limit.get("setting")))
+        if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+            self._error(field, f"grænsen deadlines.{limit.get('setting')} mangler i plan.yaml eller er ikke et helt tal")
+            return
+        last = last_day_of_months(as_date(start), months)
+        if as_date(value) > last:
+            self._error(field, f"må højst ligge {months} måneder efter '{self._label_of_path(limit['field'])}'"
+                               f" (senest {long_date(last)})")
+
+    def _label_of_path(self, path: str) -> str:
+        if path.startswith("^"):
+            rules = rules_at(self.root_schema, tuple(path[1:].split(".")))
+        else:
+            rules = rules_at(self.schema, tuple(path.split(".")))
+        return label_of(rules) or path.lstrip("^")
+
+
+def _danish_coercion(parse, value):
+    """Run a parser; anything but its own Danish DateParseError becomes a generic Danish one."""
+    try:
+        return parse(value)
+    except DateParseError:
+        raise
+    except Exception as err:  # noqa: BLE001 - never let a foreign text reach a person
+        raise DateParseError("er ikke en gyldig værdi") from err
+
+
+class DanishErrorHandler(cerr.BaseErrorHandler):
+    """Turn Cerberus errors into :class:`Problem` objects with Danish text.
+
+    Keyed by Cerberus error code; the field is named by its label from ``meta``
+    and its path in the case. Values are not echoed: they may be personal data.
+    """
+
+    #: Error code -> Danish reason. Callables get (error, rules) for the messages
+    #: that depend on the field's type or meta.
+    messages = {
+        cerr.REQUIRED_FIELD.code: "skal udfyldes",
+        cerr.DEPENDENCIES_FIELD.code: "kræver, at et andet felt også er udfyldt",
+        cerr.DEPENDENCIES_FIELD_VALUE.code: "kræver, at et andet felt også er udfyldt",
+        cerr.EXCLUDES_FIELD.code: "kan ikke udfyldes sammen med et andet felt",
+        cerr.EMPTY_NOT_ALLOWED.code: "må ikke være tom",
+        cerr.NOT_NULLABLE.code: "skal udfyldes",
+        cerr.ITEMS_LENGTH.code: "har ikke det rigtige antal elementer",
+        cerr.MIN_VALUE.code: "må ikke være mindre end {constraint}",
+        cerr.MAX_VALUE.code: "må ikke være større end {constraint}",
+        cerr.FORBIDDEN_VALUE.code: "har en værdi, der ikke er tilladt",
+        cerr.FORBIDDEN_VALUES.code: "har en værdi, der ikke er tilladt",
+        cerr.READONLY_FIELD.code: "må ikke udfyldes",
+    }
+
+    def __init__(self, schema: dict | None = None):
+        self.schema = schema or {}
+
+    def __call__(self, errors) -> list[Problem]:
+        problems: list[Problem] = []
+        for error in errors:
+            self._collect(error, problems)
+        # A value that could not be coerced also fails its type check: say it once.
+        coerced = {p.path for p, e in problems if e.code == cerr.COERCION_FAILED.code}
+        return [p for p, e in problems if p.path not in coerced or e.code == cerr.COERCION_FAILED.code]
+
+    def _collect(self, error, problems: list) -> None:
+        if error.is_group_error:
+            for child in error.child_errors:
+                self._collect(child, problems)
+            return
+        parts = tuple(error.document_path)
+        rules = rules_at(self.schema, parts)
+        problem = Problem(self.reason(error, rules, parts), path=document_path(parts), label=label_of(rules))
+        problems.append((problem, error))
+
+    def reason(self, error, rules: dict | None, parts: tuple) -> str:
+        """The Danish reason for one leaf error."""
+        code = error.code
+        rules = rules or {}
+        meta = rules.get("meta") or {}
+        if code == cerr.UNKNOWN_FIELD.code:
+            return self._unknown(parts)
+        if code == cerr.BAD_TYPE.code:
+            return f"skal være {TYPE_NAMES.get(error.constraint, error.constraint)}"
+        if code == cerr.COERCION_FAILED.code:
+            # Only this module's coercers exist (YAML cannot name Python code), and
+            # they raise DateParseError with Danish text only.
+            return str(error.info[0]) if error.info else "er ugyldig"
+        if code == cerr.MIN_LENGTH.code:
+            return (f"skal have mindst {error.constraint} element(er)" if rules.get("type") == "list"
+                    else f"skal være mindst {error.constraint} tegn")
+        if code == cerr.MAX_LENGTH.code:
+            return (f"må højst have {error.constraint} elementer" if rules.get("type") == "list"
+                    else f"må højst være {error.constraint} tegn")
+        if code == cerr.REGEX_MISMATCH.code:
+            return f"har ikke det rigtige format: {meta.get('pattern_help', 'se hjælpeteksten')}"
+        if code in (cerr.UNALLOWED_VALUE.code, cerr.UNALLOWED_VALUES.code):
+            allowed = ", ".join(str(a) for a in error.constraint)
+            return f"er ikke et gyldigt valg; mulige værdier: {allowed}"
+        if code == cerr.CUSTOM.code:
+            return str(error.info[0]) if error.info else "er ugyldig"
+        template = self.messages.get(code)
+        if template is None:
+            return "er ugyldig"
+        return template.format(constraint=error.constraint)
+
+    def _unknown(self, parts: tuple) -> str:
+        parent = rules_at(self.schema, parts[:-1])
+        known = list((parent or {}).get("schema", {}).keys()) if isinstance((parent or {}).get("schema"), dict) else []
+        close = difflib.get_close_matches(str(parts[-1]), known, n=1, cutoff=0.6)
+        hint = f" – mente du '{close[0]}'?" if close else ""
+        return f"ukendt felt{hint}"

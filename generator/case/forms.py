@@ -1,0 +1,301 @@
+"""Forms and cases: load the YAML form definitions, read a case file, validate it in Danish.
+
+A form file is a Cerberus schema whose single top-level field is the case
+section it fills (``incident``, ``support``, ``ban``). The case schema is all
+form files side by side, so one Cerberus run validates a whole case. Loading
+prepares the schemas for people and templates:
+
+- ``meta.choices`` names a choice list in plan.yaml; its keys become ``allowed``;
+- ``date``/``datetime`` fields get the coercer that parses ISO and Danish text;
+- required strings may not be empty; optional fields default to None ([] for
+  lists, {} for groups without required fields), so a template can write
+  ``{% if incident.warning_signs %}`` under StrictUndefined.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from cerberus import SchemaError
+
+from ._validator import CaseValidator, DanishErrorHandler
+from ..errors import CaseError, FormError, shown
+from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
+
+#: Largest case file read; a case is a few KB, so anything this big is a mistake.
+MAX_CASE_BYTES = 2_000_000
+
+#: Longest text a string field takes when its form sets no ``maxlength`` (a safety net
+#: for packs; the default forms set a limit on every free-text field).
+MAX_TEXT_CHARS = 20_000
+
+#: Characters XML 1.0 cannot hold (pasted from e-mail: NUL, vertical tab, form feed ...).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+#: Danish for the messages of Python's json module, by their start.
+_JSON_REASONS = {
+    "Expecting value": "forventede en værdi",
+    "Expecting ',' delimiter": "mangler et komma",
+    "Expecting ':' delimiter": "mangler et kolon efter feltnavnet",
+    "Expecting property name enclosed in double quotes": "feltnavne skal stå i dobbelte anførselstegn",
+    "Unterminated string": "en tekst mangler sit afsluttende anførselstegn",
+    "Extra data": "der står mere efter JSON-objektet",
+    "Invalid control character": "ugyldigt tegn i en tekst (skriv linjeskift som \\n)",
+    "Invalid \\escape": "ugyldig brug af \\ i en tekst",
+    "Invalid \\uXXXX escape": "ugyldig \\u-kode i en tekst",
+    "Illegal trailing comma": "der står et komma for meget før } eller ]",  # Python 3.13+
+}
+
+
+@dataclass(frozen=True)
+class Forms:
+    """The prepared forms of a pack: the case schema, choice lists and versions."""
+
+    schema: dict
+    choices: dict[str, dict[str, str]]
+    versions: dict[str, Any]
+    #: plan.yaml ``deadlines``, for rules whose limit the pack sets (``max_months_after``).
+    deadlines: dict = field(default_factory=dict)
+
+    @property
+    def sections(self) -> list[str]:
+        return list(self.schema)
+
+    def title(self, section: str) -> str:
+        return self.schema[section].get("meta", {}).get("title", section)
+
+    def description(self, section: str) -> str:
+        return self.schema[section].get("meta", {}).get("description", "")
+
+    def validator(self, now: datetime | None = None) -> CaseValidator:
+        """A validator for whole cases (sections at the top level)."""
+        return CaseValidator(self.schema, error_handler=DanishErrorHandler(self.schema), now=now,
+                             deadlines=self.deadlines)
+
+    def label(self, list_name: str, key: str) -> str:
+        """The Danish label of a choice; the key itself if unknown."""
+        return self.choices.get(list_name, {}).get(key, key)
+
+    def validate(self, data: dict, now: datetime | None = None) -> dict:
+        """Return the normalised case, or raise CaseError with one Problem per error."""
+        validator = self.validator(now)
+        data = {k: v for k, v in data.items() if k != "$schema"}  # an editor's pointer to the JSON Schema
+        if validator.validate(drop_nulls(clean_strings(data))):
+            return validator.document
+        raise CaseError(validator.errors)
+
+
+def load_forms(pack: Pack) -> Forms:
+    """Load, merge and prepare every form of ``pack``."""
+    choices = pack.settings.get("choices") or {}
+    if not isinstance(choices, dict):
+        raise FormError("'choices' i plan.yaml skal være en samling af valglister")
+    choices = {name: without_removed(items) if isinstance(items, dict) else items for name, items in choices.items()}
+    schema: dict = {}
+    versions: dict = {}
+    for name in pack.form_names():
+        files = pack.form_files(name)
+        merged: Any = {}
+        for path in files:
+            data = read_yaml(path)
+            if not isinstance(data, dict) or len(data) != 1 or not isinstance(next(iter(data.values())), dict):
+                raise FormError("en formular skal have præcis ét felt på øverste niveau: sektionen", file=str(path))
+            merged = deep_merge(merged, data)
+        (section, rules), = merged.items()
+        where = str(files[-1])
+        schema[section] = _prepare(rules, choices, where, section)
+        if not schema[section].get("required"):
+            # An absent section stays absent (None), so `{% if support %}` means "the case has one".
+            schema[section]["default"] = None
+        versions[section] = (rules.get("meta") or {}).get("version")
+    try:
+        CaseValidator(schema)
+    except SchemaError as err:
+        raise FormError(f"formularerne er ikke et gyldigt Cerberus-skema: {_schema_error_path(err)}") from err
+    deadlines = pack.settings.get("deadlines")
+    return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions,
+                 deadlines=dict(deadlines) if isinstance(deadlines, dict) else {})
+
+
+def _prepare(rules: dict, choices: dict, where: str, path: str, item: bool = False) -> dict:
+    """Return a copy of one field's rules, ready for validation (see the module docstring)."""
+    rules = copy.deepcopy(rules)
+    meta = rules.get("meta") or {}
+    kind = rules.get("type")
+    list_name = meta.get("choices")
+    if list_name is not None:
+        if list_name not in choices or not isinstance(choices[list_name], dict):
+            raise FormError(f"valglisten '{list_name}' findes ikke i plan.yaml", path=path, file=where)
+        keys = list(choices[list_name])
+        if kind == "list":
+            rules["schema"] = {"type": "string", "allowed": keys}
+        else:
+            rules["allowed"] = keys
+    if kind in ("date", "datetime") and "coerce" not in rules:
+        rules["coerce"] = kind
+    if kind == "string" and rules.get("required") and "empty" not in rules:
+        rules["empty"] = False
+    if kind == "string" and "maxlength" not in rules and "allowed" not in rules:
+        rules["maxlength"] = MAX_TEXT_CHARS
+    inner = rules.get("schema")
+    if kind == "dict" and isinstance(inner, dict):
+        rules["schema"] = {k: _prepare(v, choices, where, f"{path}.{k}") for k, v in without_removed(inner).items()}
+    elif kind == "list" and isinstance(inner, dict) and list_name is None:
+        rules["schema"] = _prepare(inner, choices, where, f"{path}[]", item=True)
+    # An item of a list is there or not; only a field may be left out (None).
+    if not item and not rules.get("required") and "default" not in rules:
+        rules["nullable"] = True
+        rules["default"] = _empty_default(rules)
+    return rules
+
+
+def _empty_default(rules: dict) -> Any:
+    kind = rules.get("type")
+    if kind == "list":
+        return []
+    if kind == "dict":
+        children = rules.get("schema") or {}
+        if not any(isinstance(c, dict) and c.get("required") for c in children.values()):
+            return {}
+    return None
+
+
+def _schema_error_path(err: SchemaError) -> str:
+    """The path of the first bad rule in Cerberus's nested schema error, e.g. incident.schema.x."""
+    parts = schema_error_parts(err)
+    hint = "ukendt regel eller forkert værdi"
+    return f"{'.'.join(parts)} ({hint})" if parts else hint
+
+
+def schema_error_parts(err: SchemaError) -> list[str]:
+    """The keys leading to the first bad rule in Cerberus's nested schema error."""
+    detail: Any = err.args[0] if err.args else None
+    parts: list[str] = []
+    while True:
+        if isinstance(detail, dict) and detail:
+            key, detail = next(iter(detail.items()))
+            if not str(key).startswith("anyof definition"):  # Cerberus's own alternatives: the first fits
+                parts.append(str(key))
+        elif isinstance(detail, list) and detail:
+            detail = next((d for d in detail if isinstance(d, dict)), detail[0])
+        else:
+            break
+    return parts
+
+
+def clean_strings(value: Any) -> Any:
+    """Trim every text and remove characters XML cannot hold; keep all other Unicode exactly."""
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if isinstance(value, dict):
+        return {k: clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(v) for v in value]
+    return value
+
+
+def drop_nulls(value: Any) -> Any:
+    """Leave out fields that are null: in a case file ``null`` means "not filled in".
+
+    The form's default then applies (``[]`` for a list, ``{}`` for a group), so a
+    template never meets None where it expects a list; a required field that is
+    null gets the same "skal udfyldes" as one that is missing.
+    """
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value]
+    return value
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise CaseError(f"feltet '{shown(key)}' står to gange i samme objekt")
+        result[key] = value
+    return result
+
+
+def read_case_file(path: str | Path) -> dict:
+    """Read a case file as a JSON object, with a Danish message for every way it can be wrong."""
+    path = Path(path)
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise CaseError("er en mappe, ikke en sagsfil", file=name)
+        # Read at most one byte past the limit: a pipe or device has no size to stat.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CASE_BYTES + 1)
+    except FileNotFoundError as err:
+        raise CaseError("filen findes ikke", file=name) from err
+    except PermissionError as err:
+        raise CaseError("ingen adgang til at læse filen", file=name) from err
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte, an I/O error
+        raise CaseError("filen kan ikke læses", file=name) from err
+    if len(raw) > MAX_CASE_BYTES:
+        raise CaseError(f"filen er for stor til at være en sagsfil (over {MAX_CASE_BYTES // 1_000_000} MB)", file=name)
+    return parse_case_json(raw, name)
+
+
+def parse_case_json(raw: bytes, name: str = "<input>") -> dict:
+    """Parse the bytes of a case file (UTF-8, a BOM allowed) into a dict."""
+    if not raw.strip():
+        raise CaseError("filen er tom", file=name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CaseError(
+            "filen er ikke gemt som UTF-8; gem den igen som UTF-8 (i Notesblok: Gem som > Kodning: UTF-8)",
+            file=name,
+        ) from err
+    try:
+        # strict=False: a line break or tab pasted straight into a text is kept, not refused;
+        # other control characters are removed by clean_strings before validation.
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant, strict=False)
+    except json.JSONDecodeError as err:
+        reason = next((da for en, da in _JSON_REASONS.items() if err.msg.startswith(en)), "teksten er ikke gyldig JSON")
+        if err.msg.startswith(("Expecting property name", "Expecting value")) and text[:err.pos].rstrip().endswith(","):
+            reason = "der står et komma for meget før } eller ]"
+        raise CaseError(f"ugyldig JSON: {reason}", file=name, line=err.lineno, column=err.colno) from err
+    except CaseError as err:
+        raise err.with_file(name)
+    except RecursionError as err:
+        raise CaseError("ugyldig JSON: for mange niveauer inde i hinanden", file=name) from err
+    except ValueError as err:  # e.g. an integer with more digits than Python converts
+        raise CaseError("ugyldig JSON: et tal er for stort", file=name) from err
+    if not isinstance(data, dict):
+        raise CaseError("skal indeholde ét JSON-objekt ({ ... }) med sektionerne incident, support og ban", file=name)
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise CaseError(f"ugyldig JSON: {name} er ikke en gyldig værdi")
+
+
+def set_path(data: dict, dotted: str, value: Any) -> None:
+    """Set ``a.b[0].c`` in nested dicts/lists, creating groups on the way."""
+    parts = [p for p in re.split(r"\.|\[(\d+)\]", dotted) if p]
+    current: Any = data
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        key: Any = int(part) if part.isdigit() and isinstance(current, list) else part
+        if isinstance(current, list):
+            if not isinstance(key, int) or key > len(current):
+                raise CaseError("ugyldig sti", path=dotted)
+            if key == len(current):
+                current.append({} if not last else value)
+        elif not isinstance(current, dict):
+            raise CaseError("ugyldig sti", path=dotted)
+        if last:
+            current[key] = value
+            return
+        if isinstance(current, dict) and not isinstance(current.get(key), (dict, list)):
+            current[key] = {}
+        current = current[key]

@@ -1,0 +1,278 @@
+"""Generate the documents of many cases at once: a folder of case files or a JSON Lines file.
+
+The input is streamed: the parent process reads one small :class:`Source` at a
+time (a file name, or one line of a JSON Lines file) and hands chunks of them to
+worker processes, keeping only a few chunks in flight, so memory stays flat over
+thousands of cases. Each worker loads the :class:`~generator.engine.Engine` once
+(forms, compiled templates, the reference document) and writes each case's
+documents itself through ``Engine.generate``; only the file names come back.
+A case that is refused (bad data, a file already there) does not stop the rest:
+its first Danish message is kept for the summary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..engine import Case, Engine
+from ..errors import BeredskabError, CaseError
+
+#: Cases handed to a worker at a time, and chunks kept in flight per worker.
+CHUNK_SIZE = 8
+CHUNKS_PER_JOB = 2
+#: The suffix of a JSON Lines input; anything else that is a file is refused.
+JSON_LINES_SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One case of the input: a case file, or one line of a JSON Lines file."""
+
+    index: int  # 0-based position in the input, so outcomes keep the input's order
+    file: str
+    line: int | None = None  # 1-based line in a JSON Lines file
+    raw: bytes | None = None  # the line's bytes; None for a case file (the worker reads it)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}, linje {self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one case: the documents written, or why it was refused."""
+
+    index: int
+    where: str
+    written: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # Danish lines, without the case's own file and line
+    exit_code: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def status(self) -> str:
+        """One Danish word or two for a progress line: ``afvist`` or ``2 dokumenter``."""
+        return "afvist" if self.refused else _count(len(self.written), "dokument", "dokumenter")
+
+
+@dataclass
+class Summary:
+    """Counts of a batch run and the refused cases, built outcome by outcome."""
+
+    out_dir: str
+    total: int = 0
+    done: int = 0
+    documents: int = 0
+    refused: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.total += 1
+        if outcome.refused:
+            self.refused.append(outcome)
+        else:
+            self.done += 1
+            self.documents += len(outcome.written)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every case succeeded, 1 when a refusal came from the environment, else 2."""
+        if not self.refused:
+            return 0
+        return 1 if any(o.exit_code == 1 for o in self.refused) else 2
+
+    def lines(self) -> list[str]:
+        """The Danish summary: counts, then one line per refused case with its first message."""
+        lines = [f"{self.done} af {_count(self.total, 'sag', 'sager')} færdige, "
+                 f"{_count(self.documents, 'dokument', 'dokumenter')} skrevet i {self.out_dir}."]
+        if self.refused:
+            lines.append(f"{_count(len(self.refused), 'sag', 'sager')} afvist:")
+            for outcome in self.refused:
+                more = len(outcome.problems) - 1
+                extra = f" (og {_count(more, 'fejl', 'fejl')} mere)" if more else ""
+                lines.append(f"  {outcome.where}: {outcome.problems[0]}{extra}")
+        return lines
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+# -- the input ---------------------------------------------------------------------------
+
+
+def _check_input(input_path: Path) -> None:
+    if not input_path.exists():
+        raise CaseError("findes ikke", file=str(input_path))
+    if input_path.is_file() and input_path.suffix.lower() != JSON_LINES_SUFFIX:
+        raise CaseError("skal være en mappe med sagsfiler (*.json) eller en JSON Lines-fil (.jsonl)",
+                        file=str(input_path))
+
+
+def _case_files(folder: Path) -> list[str]:
+    return sorted(str(path) for path in folder.glob("*.json") if path.is_file())
+
+
+def count_cases(input_path: str | Path) -> int:
+    """How many cases the input holds (files in a folder, non-blank lines of JSON Lines)."""
+    input_path = Path(input_path)
+    _check_input(input_path)
+    if input_path.is_dir():
+        return len(_case_files(input_path))
+    with input_path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def iter_sources(input_path: str | Path) -> Iterator[Source]:
+    """The cases of the input, one at a time: ``*.json`` in a folder (by name) or JSON Lines."""
+    input_path = Path(input_path)
+    _check_input(input_path)
+    if input_path.is_dir():
+        for index, name in enumerate(_case_files(input_path)):
+            yield Source(index, name)
+        return
+    index = 0
+    with input_path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield Source(index, str(input_path), number, line)
+                index += 1
+
+
+# -- the workers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every worker needs to know, sent once to its initializer."""
+
+    plan_dir: str | None
+    out_dir: str
+    names: tuple[str, ...]
+    force: bool
+    today: date
+    now: datetime | None
+
+
+_ENGINES: dict[str | None, Engine] = {}  # per process; a forked worker inherits the parent's
+_JOB: _Job | None = None
+
+
+def _engine(plan_dir: str | None) -> Engine:
+    if plan_dir not in _ENGINES:
+        _ENGINES[plan_dir] = Engine.load(plan_dir)
+    return _ENGINES[plan_dir]
+
+
+def _init_worker(job: _Job) -> None:
+    """Load the engine and the Word writer once per process."""
+    global _JOB
+    from ..word import writer as word # noqa: F401 - python-docx and the reference are loaded before the first case
+
+    _engine(job.plan_dir)
+    _JOB = job
+
+
+def _run_chunk(sources: list[Source]) -> list[Outcome]:
+    return [_run_one(source) for source in sources]
+
+
+def _run_one(source: Source) -> Outcome:
+    """Generate one case's documents; a refusal becomes an Outcome, never an exception."""
+    job = _JOB
+    assert job is not None, "the worker was not initialised"
+    engine = _engine(job.plan_dir)
+    try:
+        case = _load(engine, source, job.now)
+        written = engine.write(case, job.out_dir, job.names, force=job.force, today=job.today)
+        return Outcome(source.index, source.where, written=tuple(str(p) for p in written))
+    except BeredskabError as err:
+        return Outcome(source.index, source.where, problems=tuple(_relative_lines(err, source)),
+                       exit_code=err.exit_code)
+    except Exception:  # noqa: BLE001 - one broken case must not stop the others
+        return Outcome(source.index, source.where, exit_code=1, problems=(
+            "intern fejl ved denne sag; kør den alene med 'beredskab --debug generate' og kontakt support",))
+
+
+def _load(engine: Engine, source: Source, now: datetime | None) -> Case:
+    if source.raw is None:
+        return engine.load_case(source.file, now=now)
+    try:
+        return engine.parse_case(source.raw, source.file, now=now)
+    except CaseError as err:
+        for problem in err.problems:  # the line in the JSON Lines file, not in the one-line JSON
+            problem.file, problem.line = source.file, source.line
+        raise
+
+
+def _relative_lines(err: BeredskabError, source: Source) -> list[str]:
+    """The error's lines without the case's own file and line: the summary names them first."""
+    for problem in err.problems:
+        if problem.file == source.file:
+            problem.file = None
+            if problem.line == source.line:
+                problem.line = None
+    return err.lines()
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+def run_batch(
+    input_path: str | Path,
+    out_dir: str | Path,
+    names: Iterable[str] = (),
+    *,
+    force: bool = False,
+    plan_dir: str | Path | None = None,
+    jobs: int | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> Iterator[Outcome]:
+    """Generate every case of the input; yield one Outcome per case, in the input's order.
+
+    The plan pack and the document names are checked before any case is read:
+    a broken pack or an unknown ``--doc`` raises, and nothing is written.
+    ``jobs`` worker processes (default: one per core); 1 runs in this process.
+    """
+    job = _Job(None if plan_dir is None else str(plan_dir), str(out_dir), tuple(names), force,
+               today or date.today(), now)
+    engine = _engine(job.plan_dir)
+    if job.names:
+        engine.select({}, job.names)  # raises for an unknown document name
+    sources = iter_sources(input_path)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1:
+        _init_worker(job)
+        for source in sources:
+            yield _run_one(source)
+        return
+    from ..word import writer as word # noqa: F401 - imported once here, so forked workers start warm
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
+        yield from _stream(pool, sources, in_flight=jobs * CHUNKS_PER_JOB)
+
+
+def _stream(pool: ProcessPoolExecutor, sources: Iterator[Source], in_flight: int) -> Iterator[Outcome]:
+    """Submit chunks while at most ``in_flight`` are pending; yield results oldest first."""
+    pending: deque[Future] = deque()
+    chunk: list[Source] = []
+    for source in sources:
+        chunk.append(source)
+        if len(chunk) == CHUNK_SIZE:
+            pending.append(pool.submit(_run_chunk, chunk))
+            chunk = []
+            while len(pending) >= in_flight:
+                yield from pending.popleft().result()
+    if chunk:
+        pending.append(pool.submit(_run_chunk, chunk))
+    while pending:
+        yield from pending.popleft().result()

@@ -1,0 +1,368 @@
+"""The command line: parse arguments, call the engine, show results and errors in Danish.
+
+Commands stay thin: each parses its options, calls one library function and
+echoes the result. Errors are shown in one place, :meth:`BeredskabGroup.main`:
+one ``Fejl: ...`` line per problem on stderr, and the error's exit code
+(0 ok, 1 environment or internal error, 2 bad input or usage).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
+from ._debug import scrubbed_traceback
+from ..errors import BeredskabError
+
+#: Default output folder (relative to where the command runs).
+DEFAULT_OUT = "output"
+
+
+class BeredskabGroup(DanishHelpOption, click.Group):
+    """The ``beredskab`` command group; the one place errors are shown."""
+
+    command_class = DanishCommand
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            result = super().main(argv, prog_name or "beredskab", complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except BeredskabError as err:
+            for line in err.lines():
+                click.echo(f"Fejl: {line}", err=True)
+            code = err.exit_code
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help() if err.ctx else "", err=True)
+            code = 2
+        except click.UsageError as err:
+            click.echo(f"Fejl: {danish_usage_error(err)}", err=True)
+            click.echo("Se 'beredskab --help' for hjælp.", err=True)
+            code = 2
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("Afbrudt.", err=True)
+            code = 1
+        except click.FileError as err:
+            click.echo(f"Fejl: filen kan ikke åbnes ({err.ui_filename})", err=True)
+            code = err.exit_code
+        except click.ClickException as err:  # click's texts are English: say it in Danish
+            click.echo("Fejl: kommandoen kunne ikke udføres", err=True)
+            code = err.exit_code
+        except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+            if "--debug" in argv:
+                # Frames and exception types only: messages may quote the case's data.
+                click.echo(scrubbed_traceback(err), err=True)
+            click.echo("Fejl: intern fejl i beredskab; kør igen med --debug og kontakt support", err=True)
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+# --- shared options, defined once -------------------------------------------------
+
+plan_option = click.option(
+    "--plan", "plan_dir", type=click.Path(path_type=Path), envvar="BEREDSKAB_PLAN", default=None,
+    help="Mappe med en lokal planpakke (ellers standardplanen). Kan også sættes med BEREDSKAB_PLAN.",
+)
+out_option = click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+    help="Mappe, dokumenterne skrives i (en undermappe pr. sag).",
+)
+force_option = click.option("--force", is_flag=True, help="Overskriv dokumenter, der allerede findes.")
+case_argument = click.argument("case_file", metavar="SAG.json", type=click.Path(path_type=Path))
+set_option = click.option(
+    "--set", "assignments", multiple=True, metavar="STI=VÆRDI",
+    help="Sæt et felt uden at rette i filen (kan gentages), fx --set incident.police.reported=j.",
+)
+form_argument = click.argument("form", metavar="FORMULAR")
+
+
+def _parse_today(ctx, param, value):
+    from ..dates import DateParseError, parse_date
+
+    if value is None:
+        return date.today()
+    try:
+        return parse_date(value)
+    except DateParseError as err:
+        raise DanishBadParameter(str(err), ctx=ctx, param=param) from err
+
+
+today_option = click.option(
+    "--today", callback=_parse_today, metavar="DATO", default=None,
+    help="Dagen, frister og overskredne opgaver regnes ud fra (standard: i dag), fx 2026-11-26.",
+)
+
+
+def _engine(plan_dir):
+    from ..engine import Engine  # loaded per command, so `--help` stays fast
+
+    return Engine.load(plan_dir)
+
+
+@click.group("beredskab", cls=BeredskabGroup)
+@click.option("--debug", is_flag=True, help="Vis tekniske detaljer ved interne fejl (aldrig sagens data).")
+@click.version_option(__version__, "--version", message="beredskab %(version)s", help="Vis versionen og afslut.")
+def cli(debug: bool) -> None:
+    """beredskab: formularer og Word-dokumenter til beredskabsplanen mod vold og krænkende handlinger.
+
+    Eksempel: beredskab generate examples/trussel-telefon.json
+    """
+
+
+@cli.command("forms")
+@plan_option
+def forms_command(plan_dir):
+    """Vis formularerne og dokumenterne i planpakken.
+
+    Eksempel: beredskab forms
+    """
+    engine = _engine(plan_dir)
+    click.echo("Formularer (sektioner i en sagsfil):")
+    for section in engine.forms.sections:
+        click.echo(f"  {section:<22} {engine.forms.title(section)}: {engine.forms.description(section)}")
+    click.echo("Dokumenter:")
+    for name, meta in engine.documents().items():
+        click.echo(f"  {name:<22} {meta.get('title', name)}: {meta.get('description', '')}")
+
+
+@cli.command("validate")
+@case_argument
+@set_option
+@plan_option
+def validate_command(case_file, assignments, plan_dir):
+    """Kontrollér en sagsfil mod formularerne.
+
+    Eksempel: beredskab validate examples/trussel-telefon.json
+    """
+    engine = _engine(plan_dir)
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    sections = ", ".join(s for s in engine.forms.sections if case.section(s))
+    click.echo(f"Sagen {case.id} er gyldig ({sections}).")
+
+
+@cli.command("generate")
+@case_argument
+@click.option("--doc", "documents", multiple=True, metavar="NAVN",
+              help="Dan kun dette dokument (kan gentages). Uden --doc dannes alle, der gælder for sagen.")
+@out_option
+@force_option
+@set_option
+@plan_option
+@click.option("--pdf", is_flag=True,
+              help="Dan også en arkivbestandig PDF/A-kopi af hvert dokument (kræver LibreOffice).")
+@today_option
+def generate_command(case_file, documents, out_dir, force, assignments, plan_dir, pdf, today):
+    """Dan sagens Word-dokumenter og manifest.json med deres kontrolsummer.
+
+    Eksempel: beredskab generate examples/trussel-telefon.json --out output
+    """
+    engine = _engine(plan_dir)
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    for path in engine.write(case, out_dir, documents, force=force, today=today, pdf=pdf):
+        click.echo(f"Skrevet: {path}")
+
+
+def _overrides(engine, assignments):
+    """The --set values, coerced by the forms."""
+    return engine.assignments(assignments)
+
+
+@cli.command("fill")
+@form_argument
+@click.option("-o", "--output", "case_file", type=click.Path(path_type=Path), default=None, metavar="SAG.json",
+              help="Sagsfilen, der skrives; findes den, bruges dens værdier som forslag, og den opdateres.")
+@click.option("--no-input", is_flag=True, help="Spørg ikke; brug værdierne i sagsfilen (de kontrolleres).")
+@set_option
+@plan_option
+def fill_command(form, case_file, no_input, assignments, plan_dir):
+    """Udfyld en formular (incident, support, ...) eller hele sagen (case) ved at svare på spørgsmål.
+
+    Uden -o skrives sagen som JSON på standardoutput.
+
+    Eksempel: beredskab fill case -o sag.json
+    """
+    from ..engine import dump_case
+    from .prompts import fill_file
+
+    engine = _engine(plan_dir)
+    case = fill_file(engine.forms, form, case_file, no_input=no_input, overrides=_overrides(engine, assignments))
+    if case_file is None:
+        click.echo(dump_case(case).decode("utf-8"), nl=False)
+    else:
+        click.echo(f"Gemt: {case_file}", err=True)
+
+
+@cli.command("init")
+@form_argument
+@plan_option
+def init_command(form, plan_dir):
+    """Skriv en tom sagsfil med alle felter i en formular (eller hele sagen: case).
+
+    Eksempel: beredskab init case > sag.json
+    """
+    from ..engine import dump_case
+
+    engine = _engine(plan_dir)
+    click.echo(dump_case(engine.skeleton(form)).decode("utf-8"), nl=False)
+
+
+@cli.command("schema")
+@form_argument
+@click.option("-o", "--output", "schema_file", type=click.Path(path_type=Path), default=None, metavar="FIL",
+              help="Skriv skemaet i denne fil (ellers på standardoutput).")
+@plan_option
+def schema_command(form, schema_file, plan_dir):
+    """Eksportér formularerne som JSON Schema, så editorer kan hjælpe med at udfylde en sagsfil.
+
+    Eksempel: beredskab schema case -o beredskab.schema.json
+    """
+    from ..engine import dump_case
+    from ..output.files import replace_file
+
+    engine = _engine(plan_dir)
+    data = dump_case(engine.json_schema(form))
+    if schema_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        click.echo(f"Skrevet: {replace_file(schema_file, data)}")
+
+
+@cli.command("verify")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
+def verify_command(folder):
+    """Kontrollér, at en sags dokumenter er uændrede siden de blev dannet (efter manifest.json).
+
+    Eksempel: beredskab verify output/KME-2026-031
+    """
+    from ..output.manifest import verify
+
+    names = verify(folder)
+    for name in names:
+        click.echo(f"Uændret: {name}")
+    click.echo(f"Alle {len(names)} dokumenter er uændrede siden de blev dannet.")
+
+
+@cli.command("check")
+@case_argument
+@set_option
+@plan_option
+@today_option
+def check_command(case_file, assignments, plan_dir, today):
+    """Vis handleplanen: planens opgaver i sagen, hvem, hvornår, og hvad der er overskredet.
+
+    Overskredne opgaver er markeret med [!]; kommandoen slutter alligevel med kode 0.
+
+    Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
+    """
+    engine = _engine(plan_dir)
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    for line in engine.check_lines(case, today):
+        click.echo(line)
+
+
+def _at_least_one(ctx, param, value):
+    if value is not None and value < 1:
+        raise DanishBadParameter("skal være mindst 1")
+    return value
+
+
+@cli.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@out_option
+@click.option("--jobs", type=int, default=None, metavar="N", callback=_at_least_one,
+              help="Antal processer, der arbejder samtidig (standard: antal kerner).")
+@click.option("--doc", "documents", multiple=True, metavar="NAVN",
+              help="Dan kun dette dokument for hver sag (kan gentages). Uden --doc dannes alle, der gælder.")
+@plan_option
+@force_option
+def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
+    """Dan dokumenterne for mange sager: en mappe med sagsfiler (*.json) eller en JSON Lines-fil (.jsonl).
+
+    En afvist sag stopper ikke de andre; til sidst vises en opsummering. Afslutter med 2, hvis en sag blev afvist.
+
+    Eksempel: beredskab batch sager/ --out output --jobs 2
+    """
+    from .batch import Summary, count_cases, run_batch
+
+    total = count_cases(input_path)
+    outcomes = run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs)
+    summary = Summary(str(out_dir))
+    if sys.stderr.isatty():
+        with click.progressbar(outcomes, length=total, label="Sager", file=sys.stderr) as bar:
+            for outcome in bar:
+                summary.add(outcome)
+    else:
+        for outcome in outcomes:
+            summary.add(outcome)
+            click.echo(f"[{summary.total}/{total}] {outcome.where}: {outcome.status}", err=True)
+    for line in summary.lines():
+        click.echo(line)
+    return summary.exit_code
+
+
+def main() -> None:
+    """Console-script entry point."""
+    # A terminated run (SIGTERM: a closed terminal, a stopped service) unwinds like
+    # Ctrl-C, so output.write_all rolls back and removes its temp files.
+    signal.signal(signal.SIGTERM, _interrupt)
+    cli.main(prog_name="beredskab")
+
+
+# --- plan packs -------------------------------------------------------------------
+
+
+@cli.group("plan", cls=BeredskabGroup)
+def plan_group() -> None:
+    """Lav og kontrollér en lokal planpakke (egne formularer, skabeloner og brevhoved).
+
+    Eksempel: beredskab plan check examples/plans/jobcenter
+    """
+
+
+@plan_group.command("init")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
+@force_option
+def plan_init_command(folder, force):
+    """Skriv en startpakke i MAPPE: plan.yaml, en formular, en skabelon og en README.
+
+    Eksempel: beredskab plan init minplan
+    """
+    from ..pack.starter import init_pack
+
+    for path in init_pack(folder, force=force):
+        click.echo(f"Skrevet: {path}")
+    click.echo(f"Ret filerne, og kontrollér pakken med: beredskab plan check {folder}")
+
+
+@plan_group.command("check")
+@click.argument("folder", metavar="MAPPE", required=False, type=click.Path(path_type=Path))
+@plan_option
+def plan_check_command(folder, plan_dir):
+    """Kontrollér hele planpakken i MAPPE (eller --plan): filer, formularer, skabeloner og dokumenter.
+
+    Fjerner pakken et felt, et valg, et punkt i handleplanen, et dokument eller et afsnit, som
+    et af planens krav bygger på (docs/traceability.md), skrives en advarsel; den ændrer ikke
+    exitkoden.
+
+    Eksempel: beredskab plan check examples/plans/jobcenter
+    """
+    from ..pack.check import check_pack
+
+    if folder is None and plan_dir is None:
+        raise click.MissingParameter(param=click.get_current_context().command.params[0])
+    report = check_pack(folder or plan_dir)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    click.echo(report.summary())
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

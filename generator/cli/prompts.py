@@ -1,0 +1,304 @@
+"""Fill in a case by answering questions: one field at a time, in the form's order, in Danish.
+
+Nothing here knows a field by name. The questions come from the prepared
+forms (labels, help, choice lists, conditions in ``meta``); every answer is
+turned into a value by :func:`fields.from_text` and checked by
+:func:`fields.check_field`, the validator that checks case files, so a wrong
+answer is asked again at once with the same Danish reason a case file would
+get. The case is held in memory and written (atomically) only when every
+question is answered: Ctrl-C or end of input leaves no half file.
+
+``no_input`` runs the same code with every answer empty, i.e. the defaults
+(the existing file); a value that is not valid then raises CaseError.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import click
+
+from ..case.paths import document_path
+from ..errors import CaseError, Problem
+from ..case.fields import (NO, YES, applies, check_field, choice_keys, dumps, field_rules, from_text, is_group_list, sections_of,
+                     split_path, without_schema_key)
+from ..case.forms import Forms, read_case_file, set_path
+from ..output.files import replace_file
+
+#: What a person types at a long text to write it in their editor.
+EDIT = "e"
+#: What a person types to empty a field that has a value.
+CLEAR = "-"
+
+INTRO = ("Besvar spørgsmålene. Tryk Enter for at beholde værdien i [ ], skriv - for at slette den.\n"
+         "Ctrl-C afbryder uden at gemme noget.")
+
+#: A hint after the label of date and time fields: both ways of writing are accepted.
+FORMAT_HINTS = {
+    "date": "dato, fx 24-11-2026",
+    "datetime": "dato og tid, fx 24-11-2026 kl. 10.30",
+    "integer": "et tal",
+}
+
+
+def fill_file(forms: Forms, form: str, path: Path | None = None, no_input: bool = False,
+              now: datetime | None = None, overrides: Iterable[tuple[str, Any]] = ()) -> dict:
+    """Ask for every field of ``form`` (a section or ``case``); write the case to ``path`` if given.
+
+    An existing ``path``, with ``overrides`` (``--set``) on top, gives the
+    defaults; the file is replaced atomically at the end.
+    """
+    sections = sections_of(forms, form)
+    case = read_case_file(path) if path is not None and Path(path).exists() else {}
+    for dotted, value in overrides:
+        set_path(case, dotted, value)
+    try:
+        Conversation(forms, case, no_input=no_input, now=now).fill(sections)
+    except CaseError as err:
+        raise err.with_file(str(path)) if path is not None else err
+    if path is not None:
+        replace_file(Path(path), dumps(case))
+    return case
+
+
+class Conversation:
+    """One run of questions over a case held in memory."""
+
+    def __init__(self, forms: Forms, case: dict, no_input: bool = False, now: datetime | None = None):
+        self.forms = forms
+        self.case = case
+        self.no_input = no_input
+        self.now = now
+
+    # --- talking -------------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        """Show a line (not without input); on stderr, so ``fill incident > sag.json`` keeps stdout for the JSON."""
+        if not self.no_input:
+            click.echo(text, err=True)
+
+    def read(self, prompt: str) -> str:
+        """One answer; without input, the empty answer (take the default)."""
+        if self.no_input:
+            return ""
+        return click.prompt(prompt, default="", show_default=False, err=True)
+
+    def yes_no(self, question: str, default: bool) -> bool:
+        """A j/n question about the conversation itself (not a field)."""
+        hint = "[J/n]" if default else "[j/N]"
+        while True:
+            answer = self.read(f"{question} {hint}").strip().lower()
+            if not answer:
+                return default
+            if answer in YES or answer in NO:
+                return answer in YES
+            self.say("Svar j for ja eller n for nej.")
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Print the validator's reasons, or stop when nobody can answer again."""
+        if self.no_input:
+            raise CaseError(problems)
+        for problem in problems:
+            self.say(f"Fejl: {problem.format()}")
+
+    # --- walking the forms ------------------------------------------------------------
+
+    def fill(self, sections: list[str]) -> None:
+        """Ask every field of ``sections`` in order, then check the sections as a whole."""
+        self._refuse_unknown_fields(sections)
+        self.say(INTRO)
+        for section in sections:
+            rules = self.forms.schema[section]
+            title = self.forms.title(section)
+            if len(sections) > 1 and not rules.get("required"):
+                if not self.yes_no(f"\nUdfyld '{title}'?", default=bool(self.case.get(section))):
+                    continue
+            self.say(f"\n== {title} ==")
+            if self.forms.description(section):
+                self.say(self.forms.description(section))
+            if not isinstance(self.case.get(section), dict):
+                self.case[section] = {}
+            self.fields(rules["schema"], self.case[section], (section,))
+        self._final_check(sections)
+
+    def fields(self, schema: dict, values: dict, parts: tuple) -> None:
+        """Ask the fields of one group whose conditions hold; drop those whose conditions do not."""
+        for name, rules in schema.items():
+            here = parts + (name,)
+            if not applies(rules, values, self.case):
+                values.pop(name, None)
+            elif rules.get("type") == "dict" and isinstance(rules.get("schema"), dict):
+                self.say(f"\n-- {_label(rules, name)} --")
+                if not isinstance(values.get(name), dict):
+                    values[name] = {}
+                self.fields(rules["schema"], values[name], here)
+            elif is_group_list(rules):
+                self.group(rules, values, name, here)
+            else:
+                self.value(rules, values, name, here)
+
+    def group(self, rules: dict, values: dict, name: str, parts: tuple) -> None:
+        """A repeatable group: go through the items there are, then offer to add more."""
+        meta = rules.get("meta") or {}
+        item = meta.get("item_label", "element")
+        article = meta.get("item_article", "en")
+        self.say(f"\n-- {_label(rules, name)} --")
+        old = values.get(name) if isinstance(values.get(name), list) else []
+        items: list = []
+        values[name] = items
+        for number, entry in enumerate(old, start=1):
+            if self.yes_no(f"Behold {item} {number}?", default=True):
+                items.append(entry if isinstance(entry, dict) else {})
+                self.say(f"{item.capitalize()} {len(items)}:")
+                self.fields(rules["schema"]["schema"], items[-1], parts + (len(items) - 1,))
+        while True:
+            if len(items) >= (rules.get("minlength") or 0):
+                more = "endnu " if items else ""
+                if not self.yes_no(f"Tilføj {more}{article} {item}?", default=False):
+                    return
+            items.append({})
+            self.say(f"{item.capitalize()} {len(items)}:")
+            self.fields(rules["schema"]["schema"], items[-1], parts + (len(items) - 1,))
+
+    def value(self, rules: dict, values: dict, name: str, parts: tuple) -> None:
+        """Ask one field until the validator accepts the answer; keep its normalised value."""
+        meta = rules.get("meta") or {}
+        keys = choice_keys(rules)
+        self._introduce(rules, name, keys)
+        while True:
+            current = values.get(name)
+            answer = self.read(self._prompt(rules, name, current, keys)).strip()
+            if answer == "":
+                new = current
+            elif answer == CLEAR:
+                new = None
+            elif meta.get("long") and answer.lower() == EDIT:
+                new = self.edit(current)
+            elif keys:
+                new = self._pick(answer, keys, rules, parts)
+                if isinstance(new, Problem):
+                    self.show_problems([new])
+                    continue
+            else:
+                new = from_text(rules, answer)
+            if new is None or new == []:
+                values.pop(name, None)
+            else:
+                values[name] = new
+            problems, normalised = check_field(self.forms, self.case, parts, now=self.now)
+            if not problems:
+                if name in values:
+                    values[name] = normalised
+                return
+            values.pop(name, None)
+            if current is not None:
+                values[name] = current
+            self.show_problems(problems)
+
+    def edit(self, current: Any) -> Any:
+        """Write a long text in the person's editor; closing without saving keeps the old text."""
+        text = click.edit(current if isinstance(current, str) else "", extension=".txt")
+        return current if text is None else text
+
+    # --- pieces -------------------------------------------------------------------------
+
+    def _introduce(self, rules: dict, name: str, keys: list[str]) -> None:
+        """Help text, and for choices the label and the numbered list, before the question."""
+        meta = rules.get("meta") or {}
+        if keys:
+            self.say(_label(rules, name))
+        if meta.get("help"):
+            self.say(f"  {meta['help']}")
+        if keys:
+            list_name = meta.get("choices")
+            for number, key in enumerate(keys, start=1):
+                self.say(f"  {number:>2}. {self.forms.label(list_name, key)}")
+
+    def _prompt(self, rules: dict, name: str, current: Any, keys: list[str]) -> str:
+        """The question line, with the default in [ ]."""
+        kind = rules.get("type")
+        meta = rules.get("meta") or {}
+        if keys and kind == "list":
+            numbers = [str(keys.index(k) + 1) if k in keys else str(k) for k in current or []]
+            return "Vælg et eller flere numre, adskilt af komma" + (f" [{', '.join(numbers)}]" if numbers else "")
+        if keys:
+            shown = str(keys.index(current) + 1) if current in keys else current
+            return "Vælg et nummer" + (f" [{shown}]" if current not in (None, "") else "")
+        label = _label(rules, name)
+        if kind == "boolean":
+            return f"{label}? " + {True: "[J/n]", False: "[j/N]"}.get(current, "[j/n]")
+        if meta.get("long"):
+            hint = f" [en tekst på {len(current)} tegn]" if isinstance(current, str) and current else ""
+            return f"{label} (skriv {EDIT} for at bruge din editor){hint}"
+        hint = f" ({FORMAT_HINTS[kind]})" if kind in FORMAT_HINTS else ""
+        shown = f" [{current}]" if current not in (None, "") else ""
+        return f"{label}{hint}{shown}"
+
+    def _pick(self, answer: str, keys: list[str], rules: dict, parts: tuple) -> Any:
+        """Numbers (or keys) typed at a choice question as the field's value."""
+        many = rules.get("type") == "list"
+        tokens = [t for t in re.split(r"[,;\s]+", answer) if t] if many else [answer]
+        chosen: list[str] = []
+        for token in tokens:
+            if token.isdigit():
+                if not 1 <= int(token) <= len(keys):
+                    return Problem(f"vælg et nummer fra 1 til {len(keys)}", path=document_path(parts),
+                                   label=_label(rules, str(parts[-1])))
+                token = keys[int(token) - 1]
+            if token not in chosen:
+                chosen.append(token)
+        return chosen if many else chosen[0]
+
+    def _refuse_unknown_fields(self, sections: list[str]) -> None:
+        """Fields in the file the forms do not know cannot be asked for: say so before asking anything."""
+        validator = self.forms.validator(self.now)
+        if validator.validate(without_schema_key(self.case)):
+            return
+        unknown = [p for p in validator.errors if p.path and p.path.split(".")[0].split("[")[0] in sections
+                   and field_rules(self.forms, split_path(p.path)) is None]
+        if unknown:
+            raise CaseError(unknown)
+
+    def _final_check(self, sections: list[str]) -> None:
+        """Rules across fields can fail after both were answered: ask the named field again."""
+        while True:
+            validator = self.forms.validator(self.now)
+            if validator.validate(without_schema_key(self.case)):
+                return
+            problems = [p for p in validator.errors if p.path and split_path(p.path)[0] in sections]
+            if not problems:
+                return
+            self.show_problems(problems)
+            parts = split_path(problems[0].path)
+            while parts and isinstance(parts[-1], int):
+                parts = parts[:-1]
+            parent = _at(self.case, parts[:-1])
+            rules = field_rules(self.forms, parts)
+            if not isinstance(parent, dict) or rules is None:
+                raise CaseError(problems)
+            if rules.get("type") == "dict" and isinstance(rules.get("schema"), dict):
+                parent.setdefault(parts[-1], {})
+                self.fields(rules["schema"], parent[parts[-1]], parts)
+            elif is_group_list(rules):
+                self.group(rules, parent, parts[-1], parts)
+            else:
+                self.value(rules, parent, parts[-1], parts)
+
+
+def _label(rules: dict, name: str) -> str:
+    return (rules.get("meta") or {}).get("label", name)
+
+
+def _at(case: dict, parts: tuple) -> Any:
+    current: Any = case
+    for part in parts:
+        if isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        else:
+            return None
+    return current

@@ -1,0 +1,251 @@
+"""Write documents safely: predictable names, private permissions, atomic, all or nothing.
+
+Case documents hold personal data, so folders are created 0700 and files 0600.
+A run writes every document to a temporary file beside its target first (same
+folder, so the rename is atomic; flushed with fsync) and moves them into place
+only when all were written. If anything fails before the last one is in place,
+the documents already moved are rolled back (a replaced document gets its old
+content again), so a failure leaves the folder as it was: no half documents, no
+temp files. An existing document is kept unless the caller forces it, and then
+only the named document is replaced. A symlink where a document should go is
+refused even with force, since following it could overwrite any file.
+
+A process killed outright (SIGKILL, power cut) cannot clean up; it still leaves
+every document whole (old or new), and the hidden temp files it may leave are
+removed by the next run that writes the same documents.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import EnvironmentFailure, OutputError
+from ..pack.loader import safe_relative
+
+#: Permissions of folders and files that hold personal data.
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+#: Suffix of the temp files written beside a target (``.<name>.<random>.tmp``).
+TEMP_SUFFIX = ".tmp"
+
+#: Names Windows reserves for devices, with or without an extension.
+_DEVICE_NAME = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+#: Danish for the operating-system errors a person can meet when writing, by errno.
+_OS_REASONS = {
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "din diskkvote er brugt op",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.ENAMETOOLONG: "stien er for lang",
+    errno.EIO: "fejl ved læsning eller skrivning på drevet",
+    errno.ENOENT: "en mappe eller fil forsvandt undervejs",
+}
+
+
+def danish_os_error(err: OSError) -> str:
+    """A Danish reason for ``err`` (the operating system's own text is English)."""
+    return _OS_REASONS.get(err.errno, f"systemfejl {errno.errorcode.get(err.errno, err.errno)}")
+
+
+def document_path(out_dir: Path, case_id: str, document: str, suffix: str = ".docx") -> Path:
+    """``<out>/<case_id>/<case_id>_<document>.docx``; refuses names that could leave ``out``."""
+    if (safe_relative(case_id) is None or "/" in case_id or case_id.startswith((".", "-"))
+            or case_id.endswith((".", " ")) or _CONTROL.search(case_id) or _DEVICE_NAME.fullmatch(case_id)):
+        raise OutputError("sagsnummeret kan ikke bruges i et filnavn", path="incident.case_id")
+    return Path(out_dir) / case_id / f"{case_id}_{document}{suffix}"
+
+
+def check_targets(targets: list[Path], force: bool) -> None:
+    """Refuse symlinks and (without force) existing files, naming all of them at once."""
+    problems = []
+    for target in targets:
+        if target.is_symlink():
+            problems.append(OutputError("der ligger et symbolsk link, hvor dokumentet skal skrives", file=str(target)))
+        elif target.exists() and not force:
+            problems.append(OutputError("findes allerede og bliver ikke overskrevet; brug --force for at erstatte det",
+                                        file=str(target)))
+        elif target.exists() and not target.is_file():
+            problems.append(OutputError("der ligger en mappe, hvor dokumentet skal skrives", file=str(target)))
+    if problems:
+        raise OutputError([p for err in problems for p in err.problems])
+
+
+def ensure_dir(folder: Path) -> None:
+    """Create ``folder`` and any missing parents with private permissions."""
+    try:
+        if folder.is_symlink():
+            raise OutputError("mappen er et symbolsk link; vælg en anden outputmappe", file=str(folder))
+        missing = []
+        current = folder
+        while not current.exists() and not current.is_symlink() and current != current.parent:
+            missing.append(current)
+            current = current.parent
+        for path in reversed(missing):
+            path.mkdir(mode=DIR_MODE)
+            os.chmod(path, DIR_MODE)  # mkdir's mode is reduced by the umask
+        if not folder.is_dir():
+            raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder))
+        os.chmod(folder, DIR_MODE)
+    except (FileExistsError, NotADirectoryError) as err:
+        raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder)) from err
+    except PermissionError as err:
+        raise OutputError("ingen adgang til at oprette mappen", file=str(folder)) from err
+    except OSError as err:
+        raise EnvironmentFailure(f"mappen kunne ikke oprettes ({danish_os_error(err)})", file=str(folder)) from err
+
+
+def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = ()) -> list[Path]:
+    """Write every file atomically, all or none; return the paths written.
+
+    :param replace: files of the run that replace an existing one even without
+        force (the case's manifest, which a run merges rather than overwrites).
+    """
+    targets = list(files)
+    replace = set(replace)
+
+    def check() -> None:
+        check_targets([t for t in targets if t not in replace], force)
+        check_targets([t for t in targets if t in replace], True)
+
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    placed: list[Path] = []
+    try:
+        check()
+        for target, data in files.items():
+            ensure_dir(target.parent)
+            remove_stale_temps(target)
+            temps[target] = _write_temp(target, data)
+        # Check again right before moving: another process may have created a file meanwhile.
+        check()
+        for target in targets:
+            if target.exists():
+                backups[target] = _write_temp(target, target.read_bytes())
+            _place(temps[target], target)
+            placed.append(target)
+        for folder in dict.fromkeys(t.parent for t in targets):
+            _fsync_dir(folder)
+    except BaseException as err:
+        _roll_back(placed, backups)
+        if isinstance(err, PermissionError):
+            folder = Path(err.filename).parent if err.filename else None
+            raise OutputError(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})",
+                              file=folder and str(folder)) from err
+        if isinstance(err, OSError):
+            raise EnvironmentFailure(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})") from err
+        raise
+    finally:
+        for temp in [*temps.values(), *backups.values()]:
+            _unlink_quietly(temp)
+    return targets
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove temp files an earlier, killed run left beside ``target``."""
+    prefix = f".{target.name}."
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False):
+            _unlink_quietly(Path(entry.path))
+
+
+def _place(temp: Path, target: Path) -> None:
+    """Move ``temp`` to ``target``; a new target is linked so a file that appeared meanwhile is never replaced."""
+    if target.exists():  # only with force: check_targets refused it otherwise
+        os.replace(temp, target)
+        return
+    try:
+        os.link(temp, target)
+    except FileExistsError as err:
+        raise OutputError("findes allerede og bliver ikke overskrevet; brug --force for at erstatte det",
+                          file=str(target)) from err
+    except OSError:  # a file system without hard links (FAT, some network drives)
+        os.replace(temp, target)
+
+
+def _roll_back(placed: list[Path], backups: dict[Path, Path]) -> None:
+    """Undo the moves of a run that failed: old content back, new documents removed."""
+    for target in reversed(placed):
+        try:
+            if target in backups:
+                os.replace(backups.pop(target), target)
+            else:
+                target.unlink()
+        except OSError:
+            pass  # best effort; the error that stopped the run is the one to report
+
+
+def replace_file(target: Path, data: bytes) -> Path:
+    """Write one file atomically (temp file, then rename), replacing it if it exists; 0600.
+
+    For a file the user names, such as a case file updated by ``beredskab fill``:
+    its folder must exist and keeps its permissions.
+    """
+    target = Path(target)
+    if target.is_symlink():
+        raise OutputError("der ligger et symbolsk link, hvor filen skal skrives", file=str(target))
+    if target.exists() and not target.is_file():
+        raise OutputError("der ligger en mappe, hvor filen skal skrives", file=str(target))
+    if not target.parent.is_dir():
+        raise OutputError("mappen findes ikke", file=str(target.parent))
+    temp = None
+    try:
+        temp = _write_temp(target, data)
+        os.replace(temp, target)
+    except PermissionError as err:
+        raise OutputError("ingen adgang til at skrive filen", file=str(target)) from err
+    except OSError as err:
+        raise EnvironmentFailure(f"filen kunne ikke skrives ({danish_os_error(err)})", file=str(target)) from err
+    finally:
+        if temp is not None and temp.exists():
+            temp.unlink()
+    return target
+
+
+def _write_temp(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a private temp file in the target's folder, flushed to disk."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    temp = Path(name)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries, so the renames survive a power cut (not possible on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,138 @@
+"""Keep compiled templates in a private per-user folder, so a new process need not compile them.
+
+Jinja compiles each template to Python code, ~25 ms a template: most of a cold
+``beredskab generate``. Jinja's ``FileSystemBytecodeCache`` stores that code;
+this module decides where, and when not to.
+
+Security. The cache holds Python code that runs in this process. Whoever can
+write into its folder can make beredskab run any code as the user, outside the
+template sandbox. So the folder is the user's own cache folder
+(``$XDG_CACHE_HOME/beredskab/templates``, else ``~/.cache/beredskab/templates``),
+created with mode 0700, and it is used only while it is a real directory (not a
+symbolic link) owned by the user with no permissions for group or others; else
+templates are compiled as without a cache. Never inside ``output/`` or a plan
+pack: those are shared with others. The files are written atomically, mode 0600.
+Jinja stores the checksum of each template's source with its code and compiles
+again when the source changes (and when Jinja's or Python's bytecode version
+changes); each file name starts with a signature of beredskab's version and of
+the sandbox's settings (filters, tests, intercepted operators, options), so
+code compiled under other rules is never used. Reading or writing the cache never
+fails a command: a template that cannot be read from it is compiled.
+
+``BEREDSKAB_CACHE=off`` turns the cache off (the test suite does);
+``BEREDSKAB_CACHE=<folder>`` uses that folder, under the same checks.
+
+With the code, each file keeps the names of the templates the template extends,
+includes or imports (``PackSandbox.references``, which Jinja's parse records and
+the audit manifest needs), so a template read from the cache is not parsed either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import jinja2
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+from .. import __version__
+
+#: Environment variable: "off" for no cache, or the cache folder.
+CACHE_ENV = "BEREDSKAB_CACHE"
+
+
+def template_cache(environment) -> "TemplateCache | None":
+    """The cache for ``environment`` (a PackSandbox), or None when it is off or its folder is not private."""
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    folder = Path(setting).expanduser() if setting else _default_folder()
+    if not _private_folder(folder):
+        return None
+    return TemplateCache(str(folder), _signature(environment))
+
+
+def _default_folder() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # the XDG rule: a relative path is ignored
+    return base / "beredskab" / "templates"
+
+
+def _private_folder(folder: Path) -> bool:
+    """Create ``folder`` (mode 0700) if missing; True if it is a directory only this user can use."""
+    if not hasattr(os, "getuid"):
+        return False  # no owner and mode bits to check (Windows): no cache
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = os.lstat(folder)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder
+        return False
+    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
+            and stat.S_IMODE(status.st_mode) & 0o077 == 0)
+
+
+def _signature(environment) -> str:
+    """A short hash of everything besides the source that shapes a template's compiled code."""
+    env = environment
+    settings = (
+        __version__, jinja2.__version__, type(env).__module__, type(env).__qualname__, env.sandboxed,
+        sorted(getattr(env, "intercepted_binops", ())), sorted(getattr(env, "intercepted_unops", ())),
+        env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+        env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+        env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.newline_sequence, env.optimized,
+        env.is_async, repr(env.autoescape), env.undefined.__qualname__, env.finalize is not None,
+        sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+    )
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's file cache, writing and reading each template's references with its code,
+    and never failing: an unreadable file means compile, an unwritable folder means no file."""
+
+    def __init__(self, directory: str, signature: str):
+        super().__init__(directory, f"{signature}-%s.cache")
+        self._names: dict[str, str] = {}  # cache key -> template name
+
+    def get_bucket(self, environment, name, filename, source) -> Bucket:
+        self._names[self.get_cache_key(name, filename)] = name
+        return super().get_bucket(environment, name, filename, source)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self._get_cache_filename(bucket), "rb") as file:
+                bucket.load_bytecode(file)  # checks Jinja's magic and the source's checksum
+                if bucket.code is None:
+                    return
+                references = marshal.load(file)
+        except FileNotFoundError:
+            return
+        except Exception:  # noqa: BLE001 - a damaged or foreign file: compile instead
+            bucket.reset()
+            return
+        if not (isinstance(references, list) and all(r is None or isinstance(r, str) for r in references)):
+            bucket.reset()
+            return
+        bucket.environment.references[self._names[bucket.key]] = references
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        references = bucket.environment.references.get(self._names.get(bucket.key, ""))
+        if references is None:
+            return  # not parsed in this process: nothing to keep with the code
+        temporary = None
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")  # mode 0600
+            with os.fdopen(descriptor, "wb") as file:
+                bucket.write_bytecode(file)
+                marshal.dump(references, file)
+            os.replace(temporary, self._get_cache_filename(bucket))
+        except Exception:  # noqa: BLE001 - a full disk or a read-only folder: no cache, same result
+            if temporary is not None:
+                try:
+                    os.remove(temporary)
+                except OSError:
+                    pass

@@ -1,0 +1,314 @@
+"""Render document templates: sandboxed, autoescaped Jinja2 that emits the HTML subset.
+
+Templates come from plan packs, which other departments write: they are
+untrusted text. They run in Jinja's immutable sandbox (:class:`PackSandbox`,
+which also refuses memory bombs and stops runaway loops) with autoescaping (a
+value can never become markup) and ``StrictUndefined`` (a misspelt variable is
+an error, not an empty string). Loaders are composed: a
+pack's template replaces the default of the same name, and the default stays
+reachable as ``default/<name>`` for ``{% extends %}``. No loader leaves its folder:
+Jinja refuses ``..``, and :class:`PackLoader` refuses symlinks pointing outside.
+"""
+
+from __future__ import annotations
+
+import operator
+import signal
+import threading
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+    meta,
+)
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
+
+from .. import dates
+from ._cache import template_cache
+from ..errors import TemplateError
+from ..case.forms import Forms
+from ..pack.loader import Pack
+
+#: Longest HTML a template may produce; a runaway loop stops here, not in memory.
+MAX_OUTPUT_CHARS = 5_000_000
+
+#: Prefix under which the default pack's templates stay reachable from a pack.
+DEFAULT_PREFIX = "default"
+
+#: Suffix of document templates: ``<document>.html.j2``.
+TEMPLATE_SUFFIX = ".html.j2"
+
+#: Longest text or list a template may build with ``*`` or a padding method (``ljust`` ...).
+MAX_BUILT_SIZE = 1_000_000
+
+#: Largest exponent of ``**``; ``10 ** 10 ** 10`` would never finish.
+MAX_EXPONENT = 256
+
+#: Seconds one document may take to render; a loop that produces nothing stops here.
+MAX_RENDER_SECONDS = 20.0
+
+#: String methods that allocate as much as their width argument asks for.
+_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+class PackLoader(FileSystemLoader):
+    """A FileSystemLoader that never leaves its folder, not even through a symbolic link.
+
+    Jinja already refuses names with ``..``; a pack is untrusted, so a template
+    that is a symlink to a file outside the pack is refused as well.
+    """
+
+    def __init__(self, root: Path):
+        super().__init__(str(root), followlinks=False)
+        self.root = Path(root)
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.root.resolve()):
+            raise TemplateError("skabelonen er et symbolsk link, der peger uden for planpakken", file=filename)
+        return source, filename, uptodate
+
+
+class _TooLarge(SecurityError):
+    """A template asked for a text, list or number too large to build."""
+
+
+class PackSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, also guarding against templates that exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        #: Template name -> the templates it extends, includes or imports, recorded when
+        #: Jinja parses it, so the manifest need not parse every template a second time.
+        self.references: dict[str, list[str | None]] = {}
+
+    def _parse(self, source: str, name: str | None, filename: str | None):
+        tree = super()._parse(source, name, filename)
+        if name is not None:
+            self.references[name] = list(meta.find_referenced_templates(tree))
+        return tree
+
+    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise _TooLarge("exponent")
+        if operator_name == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_BUILT_SIZE:
+                    raise _TooLarge("sequence")
+        return {"*": operator.mul, "**": operator.pow}[operator_name](left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        if getattr(__obj, "__name__", None) in _PADDING_METHODS and isinstance(getattr(__obj, "__self__", None), str):
+            if any(isinstance(a, int) and a > MAX_BUILT_SIZE for a in (*args, *kwargs.values())):
+                raise _TooLarge("padding")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+class Renderer:
+    """Templates of one pack, compiled once and rendered many times."""
+
+    def __init__(self, pack: Pack, forms: Forms):
+        self.pack = pack
+        self.forms = forms
+        loaders = [PackLoader(folder) for folder in pack.template_dirs()]
+        loaders.append(PrefixLoader({DEFAULT_PREFIX: PackLoader(pack.default_dir / "templates")}))
+        self.env = PackSandbox(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(
+            date=dates.long_date,
+            datetime=dates.long_datetime,
+            short_date=dates.short_date,
+            label=self._label,
+            labels=self._labels,
+            yesno=yes_no,
+            paragraphs=paragraphs,
+        )
+        # Jinja's own width-taking filters could build huge strings; documents never centre text.
+        for name in ("center", "indent", "wordwrap", "filesizeformat", "pprint", "xmlattr", "urlize"):
+            self.env.filters.pop(name, None)
+        # Compiled templates are kept in a private per-user folder (see _template_cache: why that is safe).
+        self.env.bytecode_cache = template_cache(self.env)
+
+    def _label(self, key: Any, list_name: str) -> str:
+        """``{{ incident.channel | label('channel') }}`` -> ``Telefon``."""
+        if key is None:
+            return ""
+        return self.forms.label(list_name, str(key))
+
+    def _labels(self, keys: Iterable[Any] | None, list_name: str) -> list[str]:
+        """The labels of a list of choices, for ``| join(', ')`` or a loop."""
+        return [self.forms.label(list_name, str(k)) for k in keys or ()]
+
+    def template_name(self, document: str) -> str:
+        return f"{document}{TEMPLATE_SUFFIX}"
+
+    def render(self, document: str, context: dict) -> str:
+        """Render the template of ``document``; every failure becomes a Danish TemplateError."""
+        name = self.template_name(document)
+        with translate_errors(name, self.pack):
+            template = self.env.get_template(name)
+            chunks: list[str] = []
+            size = 0
+            with _time_limit():
+                for chunk in template.generate(context):
+                    size += len(chunk)
+                    if size > MAX_OUTPUT_CHARS:
+                        raise TemplateError("skabelonen giver et alt for stort dokument", file=name)
+                    chunks.append(chunk)
+            return "".join(chunks)
+
+    def sources(self, document: str) -> dict[str, str]:
+        """The source text of ``document``'s template and every template it extends, includes or
+        imports (name -> source), for the audit manifest."""
+        found: dict[str, str] = {}
+        pending = [self.template_name(document)]
+        while pending:
+            name = pending.pop()
+            if name in found:
+                continue
+            with translate_errors(name, self.pack):
+                source, _, _ = self.env.loader.get_source(self.env, name)
+                if name not in self.env.references:
+                    self.env.get_template(name)  # compiling records what it references
+                referenced = self.env.references[name]
+            found[name] = source
+            pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
+        return found
+
+    def compile(self, name: str) -> None:
+        """Load and compile template ``name`` (and what it extends); raise a Danish TemplateError."""
+        with translate_errors(name, self.pack):
+            self.env.get_template(name)
+
+
+class _RenderTimeout(Exception):
+    """Raised by the alarm signal when a template runs longer than MAX_RENDER_SECONDS."""
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """Stop a runaway template after MAX_RENDER_SECONDS (main thread on POSIX only)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, MAX_RENDER_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def translate_errors(name: str, pack: Pack) -> Iterator[None]:
+    """Turn every failure of loading or rendering template ``name`` into one Danish TemplateError."""
+    try:
+        yield
+    except TemplateError:
+        raise
+    except TemplateNotFound as err:
+        searched = ", ".join(str(p) for p in pack.template_dirs())
+        raise TemplateError(f"skabelonen '{err.name}' findes ikke (søgt i: {searched})",
+                            **_where(err, name)) from err
+    except TemplateSyntaxError as err:
+        raise TemplateError(
+            f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=err.filename or name, line=err.lineno
+        ) from err
+    except UndefinedError as err:
+        raise TemplateError(
+            f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err)})", **_where(err, name)
+        ) from err
+    except _TooLarge as err:
+        raise TemplateError("skabelonen forsøger at bygge en alt for stor tekst, liste eller tal",
+                            **_where(err, name)) from err
+    except SecurityError as err:
+        raise TemplateError("skabelonen forsøger at bruge Pythons indre dele eller at ændre data; "
+                            "det tillader sandkassen ikke", **_where(err, name)) from err
+    except OverflowError as err:
+        raise TemplateError(f"skabelonen beder om for mange gentagelser (højst {MAX_RANGE} i en range)",
+                            **_where(err, name)) from err
+    except RecursionError as err:
+        raise TemplateError("skabelonen kalder sig selv i det uendelige", file=name) from err
+    except _RenderTimeout as err:
+        raise TemplateError(f"skabelonen tager for lang tid at danne (over {MAX_RENDER_SECONDS:g} sekunder)",
+                            **_where(err, name)) from err
+    except Exception as err:  # noqa: BLE001 - the sandbox docs warn that any exception can occur
+        raise TemplateError(f"skabelonen kunne ikke dannes ({type(err).__name__})", **_where(err, name)) from err
+
+
+def _where(err: BaseException, name: str) -> dict:
+    """File and line of the innermost template frame in ``err``'s traceback (Jinja rewrites them)."""
+    where: dict = {"file": name}
+    tb = err.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIX) or filename.endswith(".j2"):
+            where = {"file": filename, "line": tb.tb_lineno}
+        tb = tb.tb_next
+    return where
+
+
+def yes_no(value: Any) -> str:
+    """``Ja``/``Nej``; empty for None (not answered)."""
+    if value is None:
+        return ""
+    return "Ja" if value else "Nej"
+
+
+def paragraphs(text: Any) -> Markup:
+    """A person's multi-line text as ``<p>`` blocks (blank lines) and ``<br>`` (single newlines)."""
+    if text is None or text == "":
+        return Markup("")
+    blocks = [b.strip() for b in str(text).split("\n\n")]
+    html = []
+    for block in blocks:
+        if block:
+            lines = [escape(line) for line in block.split("\n")]
+            html.append(Markup("<p>") + Markup("<br>").join(lines) + Markup("</p>"))
+    return Markup("\n").join(html)
+
+
+def _undefined_name(err: UndefinedError) -> str:
+    # Jinja's message is English ("'dict object' has no attribute 'x'"); keep only the name.
+    message = str(err)
+    if "attribute '" in message:
+        return message.rsplit("attribute '", 1)[1].rstrip("'")
+    if message.startswith("'") and "' is undefined" in message:
+        return message.split("'")[1]
+    return "ukendt"
+
+
+def _danish_syntax(err: TemplateSyntaxError) -> str:
+    message = err.message or ""
+    if "Unexpected end of template" in message:
+        return "skabelonen slutter, før en blok er lukket (mangler {% end... %}?)"
+    if "unknown tag" in message.lower() or "Encountered unknown tag" in message:
+        return "ukendt Jinja-kommando"
+    if "expected token" in message:
+        return "uventet tegn i et udtryk"
+    if "no filter named" in message:
+        return "ukendt filter"
+    return "ugyldig Jinja-syntaks"

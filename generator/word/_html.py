@@ -1,0 +1,329 @@
+"""Parse and check the small HTML subset templates emit; flatten its inline content.
+
+The HTML is parsed with the standard library into a tree of :class:`Node` and
+checked on the way: unknown tags, classes and attributes and misplaced elements
+raise ``TemplateError``. ``generator.word`` walks the tree onto a Word document;
+it needs only :func:`parse`, :func:`segments` and :func:`inline_items`.
+
+For template authors, the allowed tags and classes are the keys of ``_CONTENT``
+(the paragraph classes are ``PARAGRAPH_CLASSES``; ``generator.word.STYLE_MAP``
+gives each its Word style).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from typing import Iterator
+
+from ..errors import TemplateError
+
+#: The classes a <p> may have; each has a style in generator.word.STYLE_MAP.
+PARAGRAPH_CLASSES = ("date", "confidential", "note", "warning", "letterhead", "small", "lead-in")
+
+# Every allowed "tag" and "tag.class" -> (what the element is to its parent, which
+# content model its children follow: a key of _CHILDREN, or None for its parent's).
+_CONTENT: dict[str, tuple[str, str | None]] = {
+    "h1": ("heading", "inline"), "h2": ("heading", "inline"), "h3": ("heading", "inline"),
+    "p": ("p", "inline"), **{f"p.{cls}": ("p", "inline") for cls in PARAGRAPH_CLASSES},
+    "ul": ("list", "list"), "ol": ("list", "list"), "li": ("li", "li"),
+    "table": ("table", "table"), "table.fields": ("table", "table"), "table.letterhead": ("table", "table"),
+    "thead": ("rows", "rows"),
+    "tbody": ("rows", "rows"), "tr": ("tr", "tr"), "th": ("cell", "cell"), "td": ("cell", "cell"),
+    "hr": ("hr", "empty"), "div": ("div", None), "div.signature": ("div.signature", "signature"),
+    "div.page-break": ("div.page-break", "empty"), "div.header": ("div.header", "header"),
+    "div.footer": ("div.footer", "header"),
+    **{tag: ("inline", "inline") for tag in ("b", "strong", "i", "em", "u", "span")},
+    **{key: ("inline", "empty") for key in ("br", "img", "img.logo", "span.checkbox",
+                                            "span.page-number", "span.page-count", "span.tab")},
+}
+_BLOCKS = {"inline", "heading", "p", "list", "table", "hr", "div"}
+_CHILDREN = {  # content model -> what may stand in it
+    "body": _BLOCKS | {"div.signature", "div.page-break", "div.header", "div.footer"},
+    "header": _BLOCKS, "cell": {"inline", "p", "list", "div"}, "li": {"inline", "list"},
+    "inline": {"inline"}, "list": {"li"}, "table": {"rows", "tr"}, "rows": {"tr"}, "tr": {"cell"},
+    "signature": {"p"}, "empty": set(),
+}
+ALLOWED_TAGS: frozenset[str] = frozenset(key.split(".")[0] for key in _CONTENT)
+_VOID_TAGS = frozenset({"br", "hr", "img"})
+_ATTRIBUTES = {"span": {"checked"}, "img": {"src", "alt"}, "th": {"width"}, "td": {"width"}}
+_PERCENT = re.compile(r"\s*(\d{1,3})\s*%\s*")
+_IGNORED_ATTRIBUTES = frozenset({"alt", "title", "id"})
+_FORMAT_INDEX = {"b": 0, "strong": 0, "i": 1, "em": 1, "u": 2}
+_FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
+#: Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/F).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# HTML's white space is ASCII only: a no-break space or other Unicode space is kept.
+_HTML_SPACE = " \t\n\r\f"
+_SPACE_RUN = re.compile("[ \t\n\r\f]+")
+
+
+@dataclass(slots=True)  # a document has hundreds: no __dict__ each
+class Node:
+    """One HTML element: tag, its single class, the attributes kept, children (text is str)."""
+
+    tag: str
+    cls: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+    category: str = ""  # what it is to its parent (see _CONTENT)
+    mode: str = "body"  # what its children may be (a key of _CHILDREN)
+
+    @property
+    def key(self) -> str:
+        return f"{self.tag}.{self.cls}" if self.cls else self.tag
+
+    def describe(self) -> str:
+        return f'<{self.tag} class="{self.cls}">' if self.cls else f"<{self.tag}>"
+
+
+class _TreeBuilder(HTMLParser):
+    """Parse the HTML into a tree of Node, refusing what the subset does not allow."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root")
+        self._stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(_element(tag, attrs), closed=tag in _VOID_TAGS)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open(_element(tag, attrs), closed=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID_TAGS:
+            return
+        # An end tag closes the nearest open element of its kind and all inside it, as in HTML.
+        for depth in range(len(self._stack) - 1, 0, -1):
+            if self._stack[depth].tag == tag:
+                del self._stack[depth:]
+                return
+        raise TemplateError(f"Slutmærket </{tag}> har intet <{tag}> at lukke i skabelonen")
+
+    def handle_data(self, data: str) -> None:
+        data = XML_ILLEGAL.sub("", data)
+        parent = self._stack[-1]
+        if "inline" in _CHILDREN[parent.mode]:
+            parent.children.append(data)
+        elif data.strip(_HTML_SPACE):
+            text = " ".join(data.split())
+            self._refuse(parent, f"teksten '{text if len(text) <= 30 else text[:29] + '…'}'")
+
+    def _open(self, node: Node, closed: bool) -> None:
+        parent = self._stack[-1]
+        if node.category not in _CHILDREN[parent.mode]:
+            self._refuse(parent, node.describe())
+        if node.category in ("div.header", "div.footer") and parent is not self.root:
+            raise TemplateError(f"{node.describe()} skal stå yderst i skabelonen, ikke i {parent.describe()}")
+        if node.category == "cell":
+            self._check_width(parent, node)
+        node.mode = _CONTENT[node.key][1] or parent.mode  # a plain div obeys its parent's rules
+        parent.children.append(node)
+        if not closed:
+            self._stack.append(node)
+
+    def _check_width(self, tr: Node, cell: Node) -> None:
+        """Refuse a width outside a table's first row, and widths of a first row adding up to over 100 %."""
+        cells = [c for c in tr.children if isinstance(c, Node)] + [cell]
+        widths = [int(c.attrs["width"]) for c in cells if "width" in c.attrs]
+        if not widths:
+            return
+        table = self._stack[-2] if self._stack[-2].tag == "table" else self._stack[-3]
+        rows = [row for child in table.children for row in (child.children if child.tag != "tr" else [child])]
+        if rows[0] is not tr:
+            raise TemplateError(f"Attributten 'width' på <{cell.tag}> må kun stå i tabellens første række")
+        total = sum(widths)
+        if total > 100:
+            raise TemplateError(f"Kolonnebredderne i tabellens første række er tilsammen {total} %, men højst 100 % er tilladt")
+        if total == 100 and len(widths) < len(cells):
+            raise TemplateError("Kolonnebredderne i tabellens første række er tilsammen 100 %, "
+                                "så der er ingen plads til kolonnerne uden bredde")
+
+    def _refuse(self, parent: Node, what: str) -> None:
+        what = what[0].upper() + what[1:]
+        if parent is self.root:
+            raise TemplateError(f"{what} må ikke stå yderst i skabelonen")
+        if parent.mode == "empty":
+            raise TemplateError(f"{parent.describe()} skal være tom, men indeholder {what[0].lower()}{what[1:]}")
+        raise TemplateError(f"{what} må ikke stå i {parent.describe()}")
+
+
+def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
+    """Return the Node for a start tag, or raise TemplateError for an unknown tag, class or attribute."""
+    if tag not in ALLOWED_TAGS:
+        raise TemplateError(f"Ukendt HTML-tag <{tag}> i skabelonen")
+    kept: dict[str, str] = {}
+    classes: list[str] = []
+    for name, value in attrs:
+        if name == "style" or name.startswith("on"):
+            raise TemplateError(f"Attributten '{name}' er ikke tilladt på <{tag}>: formatering hører til typografierne")
+        if name == "class":
+            classes = (value or "").split()
+        elif name in _ATTRIBUTES.get(tag, ()):
+            kept[name] = XML_ILLEGAL.sub("", value or "")
+        elif name not in _IGNORED_ATTRIBUTES:
+            raise TemplateError(f"Ukendt attribut '{name}' på <{tag}>")
+    if len(classes) > 1:
+        raise TemplateError(f"Kun én klasse er tilladt på <{tag}>, ikke '{' '.join(classes)}'")
+    if "width" in kept:  # a column's share of the text width: th/td of a table's first row
+        match = _PERCENT.fullmatch(kept["width"])
+        if not match or not 1 <= int(match[1]) <= 100:
+            raise TemplateError(f"Bredden '{kept['width']}' på <{tag}> skal være et helt tal i procent fra 1 til 100, "
+                                f"fx width=\"45%\"")
+        kept["width"] = match[1]
+    node = Node(tag, classes[0] if classes else None, kept)
+    if node.key not in _CONTENT:
+        raise TemplateError(f"Ukendt klasse '{node.cls}' på <{tag}>")
+    node.category = _CONTENT[node.key][0]
+    if tag == "img" and not kept.get("src"):
+        raise TemplateError("<img> mangler attributten 'src'")
+    if tag == "img" and (kept["src"].startswith(("/", "\\")) or ":" in kept["src"]):
+        raise TemplateError(f"Billedet '{kept['src']}' skal være et relativt filnavn")  # no URLs, no absolute paths
+    return node
+
+
+def parse(html: str) -> Node:
+    """Return the checked tree of ``html`` (its root is a #root Node), or raise TemplateError."""
+    builder = _TreeBuilder()
+    if not _feed(html, builder):  # beyond plain tags and text: html.parser reads it all, from the start
+        builder = _TreeBuilder()
+        builder.feed(html)
+        builder.close()
+    return builder.root
+
+
+# The fast tokenizer: the common, simple shape of markup that templates emit (text, start
+# tags with double- or single-quoted attributes, end tags), for which html.parser's events
+# are known exactly. Anything else (comments, unquoted or glued attributes, a lone '<',
+# non-ASCII space inside a tag ...) makes _feed give up, and html.parser reads the whole
+# text, so what a template may write and every error message stay html.parser's.
+_SPACE = "[ \t\n\r\f]"
+_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_VALUE = f"{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*')"
+_ATTRIBUTE = re.compile(f"{_SPACE}+({_NAME})(?:{_SPACE}*(=){_SPACE}*(?:\"([^\"]*)\"|'([^']*)'))?")
+_TOKEN = re.compile(
+    "([^<]+)"  # text
+    f"|<([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:{_VALUE})?)*){_SPACE}*(/?)>"  # start tag
+    f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>"  # end tag
+)
+def _feed(html: str, parser: HTMLParser) -> bool:
+    """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
+    methods (text with character references resolved, tag and attribute names in lower case);
+    False where the rest is not that simple.
+
+    html.parser reports the events of a text's beginning whatever follows, so the
+    events before a False are its own: the tree builder may act on them (and refuse
+    a tag) before the rest is known.
+    """
+    handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
+    handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
+    position = 0
+    for match in _TOKEN.finditer(html):
+        if match.start() != position:
+            return False
+        position = match.end()
+        text, tag, attributes, closed, end = match.groups()
+        if text is not None:
+            handle_data(unescape(text) if "&" in text else text)
+        elif end is not None:
+            handle_endtag(end.lower())
+        else:
+            attrs = []
+            if attributes:
+                for name, equals, double, single in _ATTRIBUTE.findall(attributes):
+                    value = double or single
+                    attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
+            (handle_startendtag if closed else handle_starttag)(tag.lower(), attrs)
+    return position == len(html)
+
+
+# -- the tree's content, ready to write ------------------------------------------------
+
+
+def segments(nodes: list[Node | str]) -> Iterator[tuple[str, object]]:
+    """Yield ("inline", [nodes]) for each run of inline content and ("block", node) for blocks.
+
+    A plain div is opened up: its content counts as the parent's, but it still
+    separates the inline content before and after it, as a block does in HTML.
+    """
+    pending: list[Node | str] = []
+    for node in nodes:
+        if isinstance(node, str) or node.category == "inline":
+            pending.append(node)
+            continue
+        if pending:
+            yield "inline", pending
+            pending = []
+        if node.tag == "div" and node.cls is None:
+            yield from segments(node.children)
+        else:
+            yield "block", node
+    if pending:
+        yield "inline", pending
+
+
+_Format = tuple[bool, bool, bool]  # bold, italic, underline
+_Item = tuple[str, object, _Format]  # ("text" | "br" | "tab" | "field" | "image", value, format)
+
+
+def inline_items(nodes: list[Node | str], bold: bool = False) -> list[_Item]:
+    """Flatten inline content into text, break, field and image items, white space collapsed."""
+    if len(nodes) == 1 and isinstance(nodes[0], str):  # the common case, a plain text: what _collapse makes of it
+        text = _SPACE_RUN.sub(" ", nodes[0]).strip(" ")
+        return [("text", text, (bold, False, False))] if text else []
+    return _collapse(_collect(nodes, (bold, False, False)))
+
+
+def _collect(nodes: list[Node | str], fmt: _Format) -> Iterator[_Item]:
+    for node in nodes:
+        if isinstance(node, str):
+            yield "text", node, fmt
+        elif node.tag in _FORMAT_INDEX:  # nested formatting adds up
+            i = _FORMAT_INDEX[node.tag]
+            yield from _collect(node.children, fmt[:i] + (True,) + fmt[i + 1:])
+        elif node.tag == "br":
+            yield "br", None, fmt
+        elif node.tag == "img":
+            yield "image", node, fmt
+        elif node.cls == "checkbox":
+            yield "text", "☒" if "checked" in node.attrs else "☐", fmt
+        elif node.cls in _FIELDS:
+            yield "field", _FIELDS[node.cls], fmt
+        elif node.cls == "tab":  # to the style's next tab stop, e.g. page numbers flush right
+            yield "tab", None, fmt
+        else:  # a span without class only groups
+            yield from _collect(node.children, fmt)
+
+
+def _collapse(items: Iterator[_Item]) -> list[_Item]:
+    """Collapse white space as a browser does: one space for a run, none at a line's start or end."""
+    out: list[_Item] = []
+    line_start = True  # at the paragraph's start or right after a <br>
+    for kind, value, fmt in items:
+        if kind == "text":
+            value = _SPACE_RUN.sub(" ", value)
+            if line_start or (out and out[-1][0] == "text" and out[-1][1].endswith(" ")):
+                value = value.lstrip(" ")
+            if not value:
+                continue
+            if out and out[-1][0] == "text" and out[-1][2] == fmt:
+                out[-1] = ("text", out[-1][1] + value, fmt)  # one run, not many
+                continue
+        elif kind in ("br", "tab"):  # no stray spaces around a line break or a tab
+            _strip_end(out)
+        out.append((kind, value, fmt))
+        line_start = kind in ("br", "tab")
+    _strip_end(out)
+    return out
+
+
+def _strip_end(out: list[_Item]) -> None:
+    while out and out[-1][0] == "text":
+        text = out[-1][1].rstrip(" ")
+        if text:
+            out[-1] = ("text", text, out[-1][2])
+            return
+        out.pop()

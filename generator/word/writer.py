@@ -1,0 +1,344 @@
+"""Turn the small HTML subset that templates emit into a Word .docx.
+
+Each tag, or tag with a class, maps to a named style of the reference document
+(``STYLE_MAP``), so a department restyles its letters in Word, not in code. The
+HTML is parsed and checked by ``generator._html`` (unknown tags, classes and
+attributes and misplaced elements raise ``TemplateError``), then walked onto a
+copy of the reference .docx. The reference is read once per process; every
+document starts from a copy of its parsed parts. The Word XML itself is written
+by ``beredskab.word.oxml``.
+
+A list inside ``li`` is level 2; every ``ol`` starts at 1; ``div.header``/
+``div.footer`` (outermost only) replace the page header/footer; ``span.tab``
+jumps to the style's next tab stop (the header style has one centred and one
+flush right, the footer style one flush right); ``div`` and ``span`` without a
+class only group.
+
+Tables span the text width. A first row of ``th`` repeats on each page, and no
+row splits across pages. ``width="45%"`` on the cells of the first row sets the
+columns' shares of the text width (columns without one share the rest; shares
+under 100 % are stretched); without it, data tables get equal columns,
+``table.fields`` 35/65 and ``table.letterhead`` (a borderless layout table) a
+logo column.
+
+Headings and ``p.lead-in`` (a paragraph introducing what follows, "Du har
+svaret:") keep with the next paragraph through their styles, so a department
+can change it in Word; a ``div.signature`` (room to sign, the line, name,
+title) never splits: keep-with-next on all its paragraphs but the last, and
+keep-lines in its style.
+
+Attributes: ``class``, ``checked`` (span), ``src`` and ``alt`` (img), ``width``
+(th, td); ``title`` and ``id`` are ignored; ``style`` and ``on...`` are refused:
+formatting belongs in the styles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timezone
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Callable
+from zipfile import BadZipFile
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
+from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Mm
+
+from . import oxml
+from .package import package_bytes, package_copy, pic_inline
+from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
+from ..errors import BeredskabError, TemplateError
+
+__all__ = ["ALLOWED_TAGS", "LOGO_COLUMN", "LOGO_HEIGHT", "STYLE_MAP", "build_document", "check_html"]
+
+#: HTML tag, ``tag.class`` or ``ancestor tag`` -> name of the Word style in reference.docx.
+STYLE_MAP: dict[str, str] = {
+    "h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3",
+    "p": "Normal", "div.header p": "Header", "div.footer p": "Footer",
+    "p.date": "Beredskab Dato", "p.confidential": "Beredskab Fortrolig", "p.note": "Beredskab Note",
+    "p.warning": "Beredskab Advarsel", "p.letterhead": "Beredskab Brevhoved", "p.small": "Beredskab Lille",
+    "p.lead-in": "Beredskab Indledning",
+    "ul": "List Bullet", "ol": "List Number", "li ul": "List Bullet 2", "li ol": "List Number 2",
+    "table": "Beredskab Tabel", "table.fields": "Beredskab Felter", "table.letterhead": "Beredskab Brevhoved Tabel",
+    "hr": "Beredskab Linje", "div.signature": "Beredskab Underskrift",
+}
+assert {f"p.{cls}" for cls in PARAGRAPH_CLASSES} <= set(STYLE_MAP), "every paragraph class needs a style"
+
+#: Height of a logo (img.logo) and width of the letterhead table's first column, which holds it.
+LOGO_HEIGHT = Mm(15)
+LOGO_COLUMN = Mm(22)
+_PROPERTY_KEYS = frozenset({"title", "author", "subject", "keywords", "created", "language"})
+
+
+def check_html(html: str) -> None:
+    """Raise TemplateError for unknown tags/classes/attributes or misplaced elements, building nothing."""
+    parse(html)
+
+
+class _Reference:
+    """A reference .docx parsed once: the document every output is copied from, and its style ids."""
+
+    def __init__(self, data: bytes) -> None:
+        self.document = Document(BytesIO(data))
+        section = self.document.sections[-1]  # the body's own section: it survives clearing the body
+        self.width = section.page_width - section.left_margin - section.right_margin
+        self._ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self._numbering: dict[str, str | None] = {}
+
+    def style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id of style ``name`` (None for the default style), or TemplateError if it is missing."""
+        key = (name, kind)
+        if key not in self._ids:
+            self._ids[key] = self.document.part.get_style_id(self._style(name), kind)
+        return self._ids[key]
+
+    def num_id(self, name: str) -> str | None:
+        """The numbering instance the list style ``name`` uses, None if it has none."""
+        if name not in self._numbering:
+            self._numbering[name] = oxml.style_num_id(self._style(name))
+        return self._numbering[name]
+
+    def _style(self, name: str):
+        try:
+            return self.document.styles[name]
+        except KeyError:
+            raise TemplateError(f"Typografien '{name}' findes ikke i referencedokumentet") from None
+
+
+@dataclass(frozen=True)
+class _Story:
+    """Where blocks go (body, header, footer or table cell) and how they look there."""
+
+    document: object  # the docx Document: numbering and core properties live there
+    reference: _Reference  # style ids and the text width
+    part: object  # the package part holding the story: pictures are related from it
+    element: object  # the w:body, w:hdr, w:ftr or w:tc the blocks go into
+    style: str  # the style of a <p> without a class here
+    resolve_asset: Callable[[str], Path] | None
+    bold: bool = False  # a header cell or a field label: all its text is bold
+    cell: bool = field(default=False, compare=False)  # a header, footer or cell must end with a paragraph
+
+
+def build_document(
+    html: str,
+    reference: Path,
+    *,
+    resolve_asset: Callable[[str], Path] | None = None,
+    properties: dict | None = None,
+) -> bytes:
+    """Render the HTML subset onto a copy of the reference .docx; return the .docx bytes."""
+    root = parse(html)
+    try:
+        ref = _reference(Path(reference))
+    except (OSError, BadZipFile, KeyError, PackageNotFoundError) as exc:
+        raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
+    document = package_copy(ref.document)
+    story = _Story(document, ref, document.part, oxml.body(document), STYLE_MAP["p"], resolve_asset)
+    for where in ("header", "footer"):
+        divs = [n for n in root.children if isinstance(n, Node) and n.key == f"div.{where}"]
+        if divs:
+            content = [child for div in divs for child in div.children]
+            part, element = oxml.header_footer(document, where)
+            _fill(replace(story, part=part, element=element, style=STYLE_MAP[f"div.{where} p"], cell=True), content)
+    body = [n for n in root.children if not (isinstance(n, Node) and n.key in ("div.header", "div.footer"))]
+    _fill(story, body)
+    _set_properties(document, properties or {})
+    return package_bytes(document)
+
+
+def _reference(reference: Path) -> _Reference:
+    """The parsed reference, read once per process while the file is unchanged."""
+    stat = reference.stat()
+    return _read_reference(reference.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_reference(path: Path, mtime_ns: int, size: int) -> _Reference:
+    return _Reference(path.read_bytes())
+
+
+def _fill(story: _Story, nodes: list[Node | str]) -> None:
+    """Replace the story's content by ``nodes``; a header, footer or cell must end with a paragraph."""
+    oxml.story_clear(story.element)
+    _blocks(story, nodes)
+    if story.cell and oxml.last_block(story.element) in (None, "tbl"):
+        _paragraph(story, story.style)
+
+
+def _blocks(story: _Story, nodes: list[Node | str]) -> None:
+    for kind, item in segments(nodes):
+        if kind == "block":
+            _block(story, item)
+        elif items := inline_items(item, story.bold):
+            _write_inline(_paragraph(story, story.style), items, story)
+
+
+def _block(story: _Story, node: Node) -> None:
+    if node.tag in ("h1", "h2", "h3", "p"):
+        style = story.style if node.key == "p" else STYLE_MAP[node.key]
+        _write_inline(_paragraph(story, style), inline_items(node.children, story.bold), story)
+    elif node.tag in ("ul", "ol"):
+        _list(story, node, level=1)
+    elif node.tag == "table":
+        _table(story, node)
+    elif node.tag == "hr":
+        _paragraph(story, STYLE_MAP["hr"])
+    elif node.key == "div.signature":
+        _signature(story, node)
+    elif node.key == "div.page-break":
+        oxml.r_break(_paragraph(story, story.style), (False, False, False), page=True)
+
+
+def _paragraph(story: _Story, style: str):
+    return oxml.p_add(story.element, story.reference.style_id(style))
+
+
+def _list(story: _Story, node: Node, level: int) -> None:
+    """Write a ul/ol; each ol gets its own numbering instance so it starts at 1."""
+    style = STYLE_MAP[node.tag if level == 1 else f"li {node.tag}"]
+    ilvl = min(level, 2) - 1  # deeper lists stay at level 2: the styles stop there
+    style_num = story.reference.num_id(style)
+    num_id = oxml.num_restart(story.document, style_num, ilvl) if node.tag == "ol" else None
+    for li in node.children:
+        for kind, item in segments(li.children):
+            if kind == "block":
+                _list(story, item, level + 1)
+            elif items := inline_items(item, story.bold):
+                paragraph = _paragraph(story, style)
+                if num_id is not None:
+                    oxml.num_pr(paragraph, num_id, ilvl)
+                _write_inline(paragraph, items, story)
+
+
+def _table(story: _Story, node: Node) -> None:
+    """Write a table over the full text width; a first row of th repeats on every page, rows never split."""
+    rows = [tr for child in node.children for tr in (child.children if child.tag != "tr" else [child])]
+    columns = max((len(tr.children) for tr in rows), default=0)
+    if not columns:
+        return
+    fields = node.cls == "fields"
+    layout = node.cls == "letterhead"  # logo beside text: no borders, no header row, not data
+    if oxml.last_block(story.element) == "tbl":
+        _paragraph(story, story.style)  # Word would merge two adjacent tables into one
+    header = not (fields or layout) and all(cell.tag == "th" for cell in rows[0].children)
+    percents = [int(cell.attrs["width"]) if "width" in cell.attrs else None for cell in rows[0].children]
+    percents += [None] * (columns - len(percents))
+    width = story.reference.width
+    if any(percents):
+        widths = _column_widths(percents, width)
+    elif layout and columns > 1:
+        first = int(LOGO_COLUMN)
+        widths = [first] + [(width - first) // (columns - 1)] * (columns - 1)
+    elif fields and columns > 1:
+        label = int(width * 0.35)
+        widths = [label] + [(width - label) // (columns - 1)] * (columns - 1)
+    else:
+        widths = [width // columns] * columns
+    cells = oxml.tbl_add(
+        story.element, story.reference.style_id(STYLE_MAP[node.key], WD_STYLE_TYPE.TABLE), widths, len(rows),
+        # labels, the logo and widths the template set keep their width; other data tables fit their content
+        autofit=not (fields or layout or any(percents)),
+        first_row=header, first_column=fields)
+    for tr, row in zip(rows, cells):
+        for c, cell in enumerate(row):
+            content = tr.children[c].children if c < len(tr.children) else []
+            bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
+            _fill(replace(story, element=cell, bold=bold, cell=True), content)
+
+
+def _column_widths(percents: list[int | None], width: int) -> list[int]:
+    """Widths in EMU from percentages of ``width``; None columns share what is left.
+
+    The table always spans the text width, so shares adding up to less than
+    100 % are stretched in proportion, as a browser does.
+    """
+    given = sum(p for p in percents if p)
+    unset = percents.count(None)
+    share = (100 - given) / unset if unset and given < 100 else 100 / len(percents)  # the rest, if any
+    weights = [p if p else share for p in percents]
+    total = sum(weights)
+    widths = [int(width * w / total) for w in weights]
+    widths[-1] += width - sum(widths)  # rounding: the columns fill the width exactly
+    return widths
+
+
+def _signature(story: _Story, node: Node) -> None:
+    """Write a signature block: room to sign, then the name under a line, then title lines.
+
+    The line is the style's top border; Word draws it once above a group of
+    same-styled paragraphs, and the empty paragraph in front keeps two blocks apart.
+    """
+    oxml.keep_next(_paragraph(story, story.style))
+    lines = node.children  # only <p>: the parser drops white space between them
+    for number, line in enumerate(lines, start=1):
+        paragraph = _paragraph(story, STYLE_MAP["div.signature"])
+        _write_inline(paragraph, inline_items(line.children, story.bold), story)
+        if number < len(lines):
+            oxml.keep_next(paragraph)
+
+
+def _write_inline(paragraph, items: list, story: _Story) -> None:
+    for kind, value, fmt in items:
+        if kind == "text":
+            oxml.r_text(paragraph, value, *fmt)
+        elif kind == "field":
+            oxml.fld_simple(paragraph, value, fmt=fmt)
+        elif kind == "br":
+            oxml.r_break(paragraph, fmt)
+        elif kind == "tab":
+            oxml.r_tab(paragraph, fmt)
+        else:
+            _picture(paragraph, value, fmt, story)
+
+
+def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story) -> None:
+    """Add the logo ``node`` names, 15 mm high, or raise TemplateError if it cannot be found or read."""
+    src = node.attrs["src"]
+    path = None
+    if story.resolve_asset is not None:
+        try:
+            path = story.resolve_asset(src)
+        except BeredskabError:
+            raise
+        except Exception as exc:  # any failure of the caller's lookup means: not found
+            raise TemplateError(f"Billedet '{src}' findes ikke") from exc
+    if path is None or not Path(path).is_file():
+        raise TemplateError(f"Billedet '{src}' findes ikke")
+    try:
+        inline = pic_inline(story.part, str(path), LOGO_HEIGHT)  # the file is read once per process
+    except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
+        raise TemplateError(f"Billedet '{src}' kan ikke læses som et billede") from exc
+    oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))
+
+
+# -- document properties ---------------------------------------------------------------
+
+
+def _set_properties(document, properties: dict) -> None:
+    """Set title, author, subject, keywords, created and language (default da-DK)."""
+    unknown = set(properties) - _PROPERTY_KEYS
+    if unknown:
+        raise TypeError(f"unknown document properties: {', '.join(sorted(unknown))}")
+    core = document.core_properties
+    for key in ("title", "author", "subject", "keywords"):
+        value = properties.get(key)
+        if isinstance(value, (list, tuple)):  # keywords may come as a list
+            value = ", ".join(map(str, value))
+        if value:  # core properties hold at most 255 characters of XML text
+            setattr(core, key, XML_ILLEGAL.sub("", str(value))[:255])
+    if properties.get("author"):
+        core.last_modified_by = core.author
+    created = properties.get("created")
+    if created is not None:
+        if not isinstance(created, datetime):
+            created = datetime.combine(created, time())
+        if created.tzinfo is not None:
+            created = created.astimezone(timezone.utc).replace(tzinfo=None)  # stored as UTC
+        core.created = core.modified = created
+    language = properties.get("language") or "da-DK"
+    core.language = language
+    oxml.lang(document, language)
