@@ -11,7 +11,7 @@ Everything a caller may rely on is named in ``__all__``; the subpackages behind
 the engine (case, rules, render, word, output, pack) are its parts.
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 from .errors import (  # noqa: E402 - errors import nothing of beredskab
     BeredskabError, CaseError, EnvironmentFailure, FormError, IntegrityError, OutputError, PackError, Problem,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
+from .version import __version__
 from .case.fields import dumps, parse_assignments, sections_of, skeleton
 from .case.forms import Forms, load_forms, parse_case_json, read_case_file, set_path
 from .case.json_schema import case_schema

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
+from ..version import __version__
 from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
 from ._debug import scrubbed_traceback
 from ..errors import BeredskabError

@@ -39,7 +39,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-from .. import __version__
+from ..version import __version__
 
 #: Environment variable: "off" for no cache, or the cache folder.
 CACHE_ENV = "BEREDSKAB_CACHE"
