@@ -18,7 +18,13 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 example: $(VENV)/.installed
 	$(BIN)/beredskab generate examples/trussel-telefon.json --out output --force
 
-test: $(VENV)/.installed
+# axe-core for the web form's accessibility scan, from the committed package.json and lock.
+AXE := tests/web/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.installed $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
