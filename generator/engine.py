@@ -11,11 +11,13 @@ data in, bytes out; nothing here prints, exits, or reads the clock where a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 from .version import __version__
+from ._isolation import WorkerPool
 from .case.fields import dumps, parse_assignments, sections_of, skeleton
 from .case.forms import Forms, load_forms, parse_case_json, read_case_file, set_path
 from .case.json_schema import case_schema
@@ -63,15 +65,30 @@ class Engine:
     pack: Pack
     forms: Forms
     renderer: Renderer
+    #: Worker processes that render this pack's documents: set for a pack other than the
+    #: bundled default, whose templates are untrusted (see ``_isolation``); None renders here.
+    workers: WorkerPool | None = None
 
     @classmethod
-    def load(cls, plan_dir: str | Path | None = None) -> "Engine":
-        """The engine of the pack in ``plan_dir`` (None: the default pack)."""
-        return cls.from_pack(load_pack(plan_dir))
+    def load(cls, plan_dir: str | Path | None = None, workers: int = 1) -> "Engine":
+        """The engine of the pack in ``plan_dir`` (None: the default pack).
+
+        :param workers: most worker processes rendering an untrusted pack's documents at
+            once (a threaded web server may want more than one; they start on first use).
+        """
+        return cls.from_pack(load_pack(plan_dir), workers=workers)
 
     @classmethod
-    def from_pack(cls, pack: Pack, forms: Forms | None = None) -> "Engine":
+    def from_pack(cls, pack: Pack, forms: Forms | None = None, workers: int = 1) -> "Engine":
         """The engine of a loaded pack (``plan check`` passes forms it has checked one by one)."""
+        engine = cls._in_process(pack, forms)
+        if not pack.trusted:
+            engine.workers = WorkerPool(partial(cls._in_process, pack), size=workers)
+        return engine
+
+    @classmethod
+    def _in_process(cls, pack: Pack, forms: Forms | None = None) -> "Engine":
+        """An engine rendering in this process (the default pack; and inside a worker)."""
         forms = forms if forms is not None else load_forms(pack)
         return cls(pack=pack, forms=forms, renderer=Renderer(pack, forms))
 
@@ -179,16 +196,23 @@ class Engine:
         """One document as the HTML subset it is rendered to (a browser preview; before Word)."""
         self._known(document)
         today = today or date.today()
+        if self.workers is not None:  # untrusted: rendered where the OS bounds time and memory
+            return self.workers.call("preview", case, document, today)
         return self.renderer.render(document, self.context(case, document, today, evaluation))
 
     def render(self, case: Case, document: str, today: date | None = None,
                evaluation: Evaluation | None = None, now: datetime | None = None) -> bytes:
         """One document as .docx bytes; no file is written."""
+        if self.workers is not None:
+            self._known(document)
+            return self.workers.call("render", case, document, today or date.today(), None, now)
         html = self.preview(case, document, today, evaluation)
         return self.docx_from_html(case, document, html, now=now)
 
     def docx_from_html(self, case: Case, document: str, html: str, now: datetime | None = None) -> bytes:
         """The .docx of a document whose HTML is rendered already (``plan check`` reads both)."""
+        if self.workers is not None:
+            return self.workers.call("docx_from_html", case, document, html, now)
         from .word.writer import build_document  # python-docx is heavy; only commands that write need it
 
         reference = self.pack.find_asset(REFERENCE_NAME)

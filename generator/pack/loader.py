@@ -92,6 +92,11 @@ class Pack:
     def default_dir(self) -> Path:
         return self.dirs[-1]
 
+    @property
+    def trusted(self) -> bool:
+        """Only the bundled default pack is trusted; a department's pack is rendered in a bounded worker."""
+        return len(self.dirs) == 1
+
     @cached_property
     def settings(self) -> dict:
         """plan.yaml of every pack, merged over the defaults."""

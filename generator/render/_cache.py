@@ -96,10 +96,10 @@ class TemplateCache(FileSystemBytecodeCache):
 
     def __init__(self, directory: str, signature: str):
         super().__init__(directory, f"{signature}-%s.cache")
-        self._names: dict[str, str] = {}  # cache key -> template name
+        self._names: dict[str, str] = {}  # cache key -> template file
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
-        self._names[self.get_cache_key(name, filename)] = name
+        self._names[self.get_cache_key(name, filename)] = filename
         return super().get_bucket(environment, name, filename, source)
 
     def load_bytecode(self, bucket: Bucket) -> None:

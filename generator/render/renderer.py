@@ -13,8 +13,6 @@ Jinja refuses ``..``, and :class:`PackLoader` refuses symlinks pointing outside.
 from __future__ import annotations
 
 import operator
-import signal
-import threading
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +33,10 @@ from markupsafe import Markup, escape
 
 from .. import dates
 from ._cache import template_cache
+from ._limits import (
+    MAX_RENDER_SECONDS, Deadline, LimitedCodeGenerator, RenderTimeout, TooLarge, bounded,
+    check_format, check_method, check_multiply, check_power, check_printf, guard_filters, guard_globals,
+)
 from ..errors import TemplateError
 from ..case.forms import Forms
 from ..pack.loader import Pack
@@ -47,19 +49,6 @@ DEFAULT_PREFIX = "default"
 
 #: Suffix of document templates: ``<document>.html.j2``.
 TEMPLATE_SUFFIX = ".html.j2"
-
-#: Longest text or list a template may build with ``*`` or a padding method (``ljust`` ...).
-MAX_BUILT_SIZE = 1_000_000
-
-#: Largest exponent of ``**``; ``10 ** 10 ** 10`` would never finish.
-MAX_EXPONENT = 256
-
-#: Seconds one document may take to render; a loop that produces nothing stops here.
-MAX_RENDER_SECONDS = 20.0
-
-#: String methods that allocate as much as their width argument asks for.
-_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
-
 
 class PackLoader(FileSystemLoader):
     """A FileSystemLoader that never leaves its folder, not even through a symbolic link.
@@ -79,41 +68,74 @@ class PackLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-class _TooLarge(SecurityError):
-    """A template asked for a text, list or number too large to build."""
-
-
 class PackSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, also guarding against templates that exhaust memory."""
+    """Jinja's immutable sandbox, also bounding what templates build and how long they run
+    (the checks are in ``_render_limits``)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = LimitedCodeGenerator
 
     def __init__(self, **options: Any):
         super().__init__(**options)
-        #: Template name -> the templates it extends, includes or imports, recorded when
+        #: Template file -> the templates it extends, includes or imports, recorded when
         #: Jinja parses it, so the manifest need not parse every template a second time.
+        #: By file, not name: a PrefixLoader parses ``default/x`` under the name ``x``.
         self.references: dict[str, list[str | None]] = {}
+        #: This thread's render deadline, checked on every call, attribute, operator and output chunk.
+        self.deadline = Deadline()
 
     def _parse(self, source: str, name: str | None, filename: str | None):
         tree = super()._parse(source, name, filename)
-        if name is not None:
-            self.references[name] = list(meta.find_referenced_templates(tree))
+        if filename is not None:
+            self.references[filename] = list(meta.find_referenced_templates(tree))
         return tree
 
+    def bounded(self, value: Any) -> Any:
+        """The result of ``a ~ b`` (the code generator wraps it), refused when too long."""
+        self.deadline.check()
+        return bounded(value, "concat")
+
+    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override] - Jinja's `concat = "".join`
+        return bounded("".join(parts), "block")
+
     def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
-        if operator_name == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise _TooLarge("exponent")
-        if operator_name == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_BUILT_SIZE:
-                    raise _TooLarge("sequence")
-        return {"*": operator.mul, "**": operator.pow}[operator_name](left, right)
+        self.deadline.check()
+        if operator_name == "**":
+            check_power(right)
+        elif operator_name == "*":
+            check_multiply(left, right)
+        elif operator_name == "%":
+            check_printf(left, right)
+        return bounded(_BINOPS[operator_name](left, right), operator_name)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
-        if getattr(__obj, "__name__", None) in _PADDING_METHODS and isinstance(getattr(__obj, "__self__", None), str):
-            if any(isinstance(a, int) and a > MAX_BUILT_SIZE for a in (*args, *kwargs.values())):
-                raise _TooLarge("padding")
+        __self.deadline.check()
+        args = check_method(__obj, args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.deadline.check()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.deadline.check()
+        return super().getitem(obj, argument)
+
+    def wrap_str_format(self, value: Any):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        fmt = value.__self__
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            check_format(fmt, args, kwargs)
+            return wrapped(*args, **kwargs)
+
+        checked.__name__ = wrapped.__name__
+        return checked
+
+
+_BINOPS = {"*": operator.mul, "**": operator.pow, "+": operator.add, "%": operator.mod}
 
 
 class Renderer:
@@ -141,9 +163,8 @@ class Renderer:
             yesno=yes_no,
             paragraphs=paragraphs,
         )
-        # Jinja's own width-taking filters could build huge strings; documents never centre text.
-        for name in ("center", "indent", "wordwrap", "filesizeformat", "pprint", "xmlattr", "urlize"):
-            self.env.filters.pop(name, None)
+        guard_filters(self.env.filters)  # width-taking filters removed, the rest bounded in size
+        guard_globals(self.env.globals)
         # Compiled templates are kept in a private per-user folder (see _template_cache: why that is safe).
         self.env.bytecode_cache = template_cache(self.env)
 
@@ -167,12 +188,16 @@ class Renderer:
             template = self.env.get_template(name)
             chunks: list[str] = []
             size = 0
-            with _time_limit():
+            self.env.deadline.start(MAX_RENDER_SECONDS)
+            try:
                 for chunk in template.generate(context):
+                    self.env.deadline.check()
                     size += len(chunk)
                     if size > MAX_OUTPUT_CHARS:
                         raise TemplateError("skabelonen giver et alt for stort dokument", file=name)
                     chunks.append(chunk)
+            finally:
+                self.env.deadline.stop()
             return "".join(chunks)
 
     def sources(self, document: str) -> dict[str, str]:
@@ -185,10 +210,10 @@ class Renderer:
             if name in found:
                 continue
             with translate_errors(name, self.pack):
-                source, _, _ = self.env.loader.get_source(self.env, name)
-                if name not in self.env.references:
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+                if filename not in self.env.references:
                     self.env.get_template(name)  # compiling records what it references
-                referenced = self.env.references[name]
+                referenced = self.env.references[filename]
             found[name] = source
             pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
         return found
@@ -199,36 +224,13 @@ class Renderer:
             self.env.get_template(name)
 
 
-class _RenderTimeout(Exception):
-    """Raised by the alarm signal when a template runs longer than MAX_RENDER_SECONDS."""
-
-
-@contextmanager
-def _time_limit() -> Iterator[None]:
-    """Stop a runaway template after MAX_RENDER_SECONDS (main thread on POSIX only)."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, MAX_RENDER_SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @contextmanager
 def translate_errors(name: str, pack: Pack) -> Iterator[None]:
     """Turn every failure of loading or rendering template ``name`` into one Danish TemplateError."""
     try:
         yield
-    except TemplateError:
-        raise
+    except (TemplateError, MemoryError):
+        raise  # MemoryError: a worker reports it and is replaced (see _isolation)
     except TemplateNotFound as err:
         searched = ", ".join(str(p) for p in pack.template_dirs())
         raise TemplateError(f"skabelonen '{err.name}' findes ikke (søgt i: {searched})",
@@ -241,7 +243,7 @@ def translate_errors(name: str, pack: Pack) -> Iterator[None]:
         raise TemplateError(
             f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err)})", **_where(err, name)
         ) from err
-    except _TooLarge as err:
+    except TooLarge as err:
         raise TemplateError("skabelonen forsøger at bygge en alt for stor tekst, liste eller tal",
                             **_where(err, name)) from err
     except SecurityError as err:
@@ -252,7 +254,7 @@ def translate_errors(name: str, pack: Pack) -> Iterator[None]:
                             **_where(err, name)) from err
     except RecursionError as err:
         raise TemplateError("skabelonen kalder sig selv i det uendelige", file=name) from err
-    except _RenderTimeout as err:
+    except RenderTimeout as err:
         raise TemplateError(f"skabelonen tager for lang tid at danne (over {MAX_RENDER_SECONDS:g} sekunder)",
                             **_where(err, name)) from err
     except Exception as err:  # noqa: BLE001 - the sandbox docs warn that any exception can occur
