@@ -13,6 +13,7 @@ Jinja refuses ``..``, and :class:`PackLoader` refuses symlinks pointing outside.
 from __future__ import annotations
 
 import operator
+import re
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -240,9 +241,10 @@ def translate_errors(name: str, pack: Pack) -> Iterator[None]:
             f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=err.filename or name, line=err.lineno
         ) from err
     except UndefinedError as err:
+        where = _where(err, name)
         raise TemplateError(
-            f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err)})", **_where(err, name)
-        ) from err
+            f"skabelonen bruger en variabel eller et felt, der ikke findes ({_undefined_name(err, where['file'])})",
+            **where) from err
     except TooLarge as err:
         raise TemplateError("skabelonen forsøger at bygge en alt for stor tekst, liste eller tal",
                             **_where(err, name)) from err
@@ -293,14 +295,30 @@ def paragraphs(text: Any) -> Markup:
     return Markup("\n").join(html)
 
 
-def _undefined_name(err: UndefinedError) -> str:
-    # Jinja's message is English ("'dict object' has no attribute 'x'"); keep only the name.
+def _undefined_name(err: UndefinedError, template_file: str) -> str:
+    """The missing name, when the template itself spells it; else ``ukendt``.
+
+    Jinja's message is English ("'dict object' has no attribute 'x'"); only the name is
+    kept, and only when it is written in the template: a key looked up from the
+    case's data (``choices[incident.description]``) must not be echoed.
+    """
     message = str(err)
     if "attribute '" in message:
-        return message.rsplit("attribute '", 1)[1].rstrip("'")
-    if message.startswith("'") and "' is undefined" in message:
-        return message.split("'")[1]
-    return "ukendt"
+        found = message.rsplit("attribute '", 1)[1].rstrip("'")
+    elif message.startswith("'") and "' is undefined" in message:
+        found = message.split("'")[1]
+    else:
+        return "ukendt"
+    if not _IDENTIFIER.fullmatch(found):
+        return "ukendt"
+    try:
+        source = Path(template_file).read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return "ukendt"
+    return found if re.search(rf"\b{re.escape(found)}\b", source) else "ukendt"
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
 
 
 def _danish_syntax(err: TemplateSyntaxError) -> str:

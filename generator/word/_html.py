@@ -101,7 +101,7 @@ class _TreeBuilder(HTMLParser):
             if self._stack[depth].tag == tag:
                 del self._stack[depth:]
                 return
-        raise TemplateError(f"Slutmærket </{tag}> har intet <{tag}> at lukke i skabelonen")
+        raise TemplateError(f"Slutmærket {_shown_tag(tag, '/')} har intet element at lukke i skabelonen")
 
     def handle_data(self, data: str) -> None:
         data = XML_ILLEGAL.sub("", data)
@@ -109,8 +109,7 @@ class _TreeBuilder(HTMLParser):
         if "inline" in _CHILDREN[parent.mode]:
             parent.children.append(data)
         elif data.strip(_HTML_SPACE):
-            text = " ".join(data.split())
-            self._refuse(parent, f"teksten '{text if len(text) <= 30 else text[:29] + '…'}'")
+            self._refuse(parent, "tekst")  # never the text itself: it may be the case's data
 
     def _open(self, node: Node, closed: bool) -> None:
         parent = self._stack[-1]
@@ -154,35 +153,62 @@ class _TreeBuilder(HTMLParser):
 def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
     """Return the Node for a start tag, or raise TemplateError for an unknown tag, class or attribute."""
     if tag not in ALLOWED_TAGS:
-        raise TemplateError(f"Ukendt HTML-tag <{tag}> i skabelonen")
+        raise TemplateError(f"Ukendt HTML-tag {_shown_tag(tag)} i skabelonen")
     kept: dict[str, str] = {}
     classes: list[str] = []
     for name, value in attrs:
         if name == "style" or name.startswith("on"):
-            raise TemplateError(f"Attributten '{name}' er ikke tilladt på <{tag}>: formatering hører til typografierne")
+            raise TemplateError(f"Attributten {_shown_attribute(name)} er ikke tilladt på <{tag}>: "
+                                "formatering og hændelser hører ikke til i et dokument")
         if name == "class":
             classes = (value or "").split()
         elif name in _ATTRIBUTES.get(tag, ()):
             kept[name] = XML_ILLEGAL.sub("", value or "")
         elif name not in _IGNORED_ATTRIBUTES:
-            raise TemplateError(f"Ukendt attribut '{name}' på <{tag}>")
+            allowed = ", ".join(sorted({"class", *_ATTRIBUTES.get(tag, ()), *_IGNORED_ATTRIBUTES}))
+            raise TemplateError(f"Ukendt attribut {_shown_attribute(name)} på <{tag}> (tilladte: {allowed})")
     if len(classes) > 1:
-        raise TemplateError(f"Kun én klasse er tilladt på <{tag}>, ikke '{' '.join(classes)}'")
+        raise TemplateError(f"Kun én klasse er tilladt på <{tag}>")
     if "width" in kept:  # a column's share of the text width: th/td of a table's first row
         match = _PERCENT.fullmatch(kept["width"])
         if not match or not 1 <= int(match[1]) <= 100:
-            raise TemplateError(f"Bredden '{kept['width']}' på <{tag}> skal være et helt tal i procent fra 1 til 100, "
-                                f"fx width=\"45%\"")
+            raise TemplateError(f"Bredden på <{tag}> skal være et helt tal i procent fra 1 til 100, fx width=\"45%\"")
         kept["width"] = match[1]
     node = Node(tag, classes[0] if classes else None, kept)
     if node.key not in _CONTENT:
-        raise TemplateError(f"Ukendt klasse '{node.cls}' på <{tag}>")
+        allowed = ", ".join(key.split(".", 1)[1] for key in _CONTENT if key.startswith(f"{tag}."))
+        shown = f"'{node.cls}' " if node.cls in _KNOWN_CLASSES else ""
+        raise TemplateError(f"Ukendt klasse {shown}på <{tag}> (tilladte: {allowed or 'ingen'})")
     node.category = _CONTENT[node.key][0]
     if tag == "img" and not kept.get("src"):
         raise TemplateError("<img> mangler attributten 'src'")
     if tag == "img" and (kept["src"].startswith(("/", "\\")) or ":" in kept["src"]):
-        raise TemplateError(f"Billedet '{kept['src']}' skal være et relativt filnavn")  # no URLs, no absolute paths
+        raise TemplateError("Billedets src skal være et relativt filnavn i planpakken")  # no URLs, no absolute paths
     return node
+
+
+#: Tag names a message may show: HTML's own. Any other name may have been built from the case's data.
+_KNOWN_TAGS = frozenset(
+    "a abbr address area article aside audio base bdi bdo blockquote body br button canvas caption cite code col "
+    "colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure font footer form "
+    "h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend li link main map mark meta meter "
+    "nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script section "
+    "select small source span strong style sub summary sup svg table tbody td template textarea tfoot th thead time "
+    "title tr track u ul var video wbr center marquee blink b big tt".split())
+
+
+_KNOWN_ATTRIBUTES = frozenset(
+    "style width height colspan rowspan checked href src alt title id class align valign border bgcolor color "
+    "face size name value type lang dir onclick onerror onload onmouseover".split())
+_KNOWN_CLASSES = frozenset(key.split(".", 1)[1] for key in _CONTENT if "." in key)
+
+
+def _shown_attribute(name: str) -> str:
+    return f"'{name}'" if name in _KNOWN_ATTRIBUTES else "(et navn, der ikke er en HTML-attribut)"
+
+
+def _shown_tag(tag: str, slash: str = "") -> str:
+    return f"<{slash}{tag}>" if tag in _KNOWN_TAGS else "(et navn, der ikke er et HTML-tag)"
 
 
 def parse(html: str) -> Node:

@@ -295,6 +295,10 @@ def _write_inline(paragraph, items: list, story: _Story) -> None:
             _picture(paragraph, value, fmt, story)
 
 
+# Never the src itself in a message: a template may build it from the case's data.
+_MISSING_PICTURE = "Billedet i en <img> findes ikke i planpakken (src skal være et filnavn i templates/)"
+
+
 def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story) -> None:
     """Add the logo ``node`` names, 15 mm high, or raise TemplateError if it cannot be found or read."""
     src = node.attrs["src"]
@@ -305,13 +309,13 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
         except BeredskabError:
             raise
         except Exception as exc:  # any failure of the caller's lookup means: not found
-            raise TemplateError(f"Billedet '{src}' findes ikke") from exc
+            raise TemplateError(_MISSING_PICTURE) from exc
     if path is None or not Path(path).is_file():
-        raise TemplateError(f"Billedet '{src}' findes ikke")
+        raise TemplateError(_MISSING_PICTURE)
     try:
         inline = pic_inline(story.part, str(path), LOGO_HEIGHT)  # the file is read once per process
     except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
-        raise TemplateError(f"Billedet '{src}' kan ikke læses som et billede") from exc
+        raise TemplateError("Billedet i en <img> kan ikke læses som et billede") from exc
     oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))
 
 
