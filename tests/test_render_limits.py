@@ -88,3 +88,45 @@ def test_jinja_concat_hook_is_still_there():
     """beredskab bounds ``~`` through Jinja2's CodeGenerator.visit_Concat (a private hook): fail loudly if gone."""
     source = Engine.load().renderer.env.compile("{{ a ~ b }}", raw=True)
     assert "environment.bounded(" in source, "Jinja2's CodeGenerator.visit_Concat hook no longer applies"
+
+
+# -- the HTML -> Word step ---------------------------------------------------------------
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("template, reason", [
+    ("<table>{% for i in range(500) %}<tr>{% for j in range(500) %}<td></td>{% endfor %}</tr>{% endfor %}</table>",
+     "Tabellerne har for mange celler"),
+    ("{% for i in range(100) %}{% for j in range(6000) %}<p></p>{% endfor %}{% endfor %}",
+     "Dokumentet har for mange elementer"),
+    ("{% for i in range(5000) %}<div>{% endfor %}x", "Elementerne ligger for dybt i hinanden"),
+    ("<p>{% for i in range(5000) %}<b>{% endfor %}x</p>", "Elementerne ligger for dybt i hinanden"),
+], ids=["table-500x500", "600000-paragraphs", "5000-deep-divs", "5000-deep-bold"])
+def test_word_step_refuses_what_would_take_minutes_or_gigabytes(make_pack, phone_threat, template, reason):
+    """A 1200x1200 table took 1.7 GB and 25 s, 600,000 paragraphs never finished, deep nesting was 'intern fejl'."""
+    pack = make_pack({"templates/incident_note.html.j2": template + "\n"})
+    with pytest.raises(TemplateError) as info:
+        Engine.load(pack).render_docx(phone_threat, "incident_note", today=TODAY)
+    [line] = info.value.lines()
+    assert line.startswith(reason), line
+
+
+@pytest.mark.parametrize("logo, reason", [
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 3_000_000, "Billedet i en <img> er for stort (højst 2 MB); gem logoet i en mindre opløsning"),
+    (_png(2 ** 31, 1), "Billedet i en <img> kan ikke læses som et billede (højst 10000 punkter på hver led)"),
+], ids=["3-MB-logo", "2**31-wide-png"])
+def test_word_step_refuses_a_logo_too_large_to_copy_into_every_document(make_pack, phone_threat, logo, reason):
+    """A 100 MB logo made every document 105 MB; a PNG declaring a 2**31 width was 'intern fejl'."""
+    pack = make_pack({"templates/logo.png": logo})
+    with pytest.raises(TemplateError) as info:
+        Engine.load(pack).render_docx(phone_threat, "incident_note", today=TODAY)
+    assert info.value.lines() == [reason]

@@ -451,7 +451,7 @@ def test_word_style_missing_from_the_reference_is_a_template_error(tmp_path):
 
 def test_word_unreadable_reference_is_a_template_error(tmp_path):
     (tmp_path / "reference.docx").write_text("ikke en docx")
-    with pytest.raises(TemplateError, match="Referencedokumentet 'reference.docx'"):
+    with pytest.raises(TemplateError, match="referencedokumentet 'reference.docx' kan ikke åbnes som .docx"):
         build_document("<p>x</p>", tmp_path / "reference.docx")
 
 

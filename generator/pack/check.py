@@ -31,7 +31,7 @@ import yaml
 from cerberus import SchemaError
 
 from ..engine import REFERENCE_NAME, Engine
-from ..errors import BeredskabError, PackError, Problem
+from ..errors import BeredskabError, PackError, Problem, TemplateError
 from ..case.forms import Forms, load_forms, schema_error_parts
 from .loader import Pack, load_pack, read_yaml
 from ._report import PackReport, _Collector
@@ -68,8 +68,8 @@ def check_pack(plan_dir: str | Path) -> PackReport:
             engine = Engine.from_pack(pack, forms)
             check_templates(engine, folder, found, report)
             rendered = _check_documents(engine, folder, found, report)
-            _check_reference(pack, folder, found)
-            report.warnings = pack_warnings(engine, rendered)
+            reference_warnings = _check_reference(pack, folder, found)
+            report.warnings = reference_warnings + pack_warnings(engine, rendered)
     if found.problems:
         raise PackError(found.problems)
     return report
@@ -234,21 +234,30 @@ def _report(found: _Collector, engine: Engine, document: str, err: BeredskabErro
     found.extend(err, file=name)
 
 
-def _check_reference(pack: Pack, folder: Path, found: _Collector) -> None:
-    """The pack's own reference.docx holds every style the Word writer uses."""
+def _check_reference(pack: Pack, folder: Path, found: _Collector) -> list[str]:
+    """The pack's own reference.docx holds every style the Word writer uses; return the
+    ``Advarsel`` lines for what it brings that documents do not take."""
     path = folder / "templates" / REFERENCE_NAME
     if not path.is_file():
-        return
+        return []
+    from io import BytesIO
+
     from docx import Document
 
-    from ..word.writer import STYLE_MAP
+    from ..word.writer import STYLE_MAP, cleaned_reference
 
     try:
-        names = {style.name for style in Document(str(path)).styles}
+        data, warnings = cleaned_reference(path)
+    except TemplateError as err:
+        found.extend(err, file=str(path))
+        return []
+    try:
+        names = {style.name for style in Document(BytesIO(data)).styles}
     except Exception:  # noqa: BLE001 - not a Word file at all
         found.add("kan ikke åbnes som et Word-dokument (.docx)", file=str(path))
-        return
+        return []
     missing = sorted(set(STYLE_MAP.values()) - names)
     if missing:
         found.add(f"mangler typografierne {', '.join(repr(m) for m in missing)} (omdøb dem ikke i Word)",
                   file=str(path))
+    return [f"Advarsel: {warning}" for warning in warnings]

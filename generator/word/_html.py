@@ -20,6 +20,16 @@ from typing import Iterator
 
 from ..errors import TemplateError
 
+#: Most elements one document may hold; the Word step takes about 2 s for this many.
+MAX_ELEMENTS = 100_000
+
+#: Most table cells in one document, and per table row (a page holds far fewer).
+MAX_CELLS = 50_000
+MAX_COLUMNS = 64
+
+#: Deepest nesting of elements (lists in lists, divs in divs).
+MAX_DEPTH = 50
+
 #: The classes a <p> may have; each has a style in generator.word.STYLE_MAP.
 PARAGRAPH_CLASSES = ("date", "confidential", "note", "warning", "letterhead", "small", "lead-in")
 
@@ -86,6 +96,8 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#root")
         self._stack = [self.root]
+        self._elements = 0
+        self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._open(_element(tag, attrs), closed=tag in _VOID_TAGS)
@@ -117,7 +129,16 @@ class _TreeBuilder(HTMLParser):
             self._refuse(parent, node.describe())
         if node.category in ("div.header", "div.footer") and parent is not self.root:
             raise TemplateError(f"{node.describe()} skal stå yderst i skabelonen, ikke i {parent.describe()}")
+        self._elements += 1
+        if self._elements > MAX_ELEMENTS:
+            raise TemplateError(f"Dokumentet har for mange elementer (højst {MAX_ELEMENTS:,})".replace(",", "."))
+        if len(self._stack) > MAX_DEPTH:
+            raise TemplateError(f"Elementerne ligger for dybt i hinanden (højst {MAX_DEPTH} niveauer)")
         if node.category == "cell":
+            self._cells += 1
+            if self._cells > MAX_CELLS or len(parent.children) >= MAX_COLUMNS:
+                raise TemplateError(f"Tabellerne har for mange celler (højst {MAX_COLUMNS} kolonner og "
+                                    f"{MAX_CELLS:,} celler i alt)".replace(",", "."))
             self._check_width(parent, node)
         node.mode = _CONTENT[node.key][1] or parent.mode  # a plain div obeys its parent's rules
         parent.children.append(node)
@@ -327,23 +348,32 @@ def _collect(nodes: list[Node | str], fmt: _Format) -> Iterator[_Item]:
 def _collapse(items: Iterator[_Item]) -> list[_Item]:
     """Collapse white space as a browser does: one space for a run, none at a line's start or end."""
     out: list[_Item] = []
+    pieces: list[str] = []  # texts of the run being built, joined once (adding each would be quadratic)
     line_start = True  # at the paragraph's start or right after a <br>
     for kind, value, fmt in items:
         if kind == "text":
             value = _SPACE_RUN.sub(" ", value)
-            if line_start or (out and out[-1][0] == "text" and out[-1][1].endswith(" ")):
+            if line_start or (out and out[-1][0] == "text" and (pieces[-1] if pieces else out[-1][1]).endswith(" ")):
                 value = value.lstrip(" ")
             if not value:
                 continue
             if out and out[-1][0] == "text" and out[-1][2] == fmt:
-                out[-1] = ("text", out[-1][1] + value, fmt)  # one run, not many
+                pieces.append(value)  # one run, not many
                 continue
-        elif kind in ("br", "tab"):  # no stray spaces around a line break or a tab
+        _join_pieces(out, pieces)
+        if kind in ("br", "tab"):  # no stray spaces around a line break or a tab
             _strip_end(out)
         out.append((kind, value, fmt))
         line_start = kind in ("br", "tab")
+    _join_pieces(out, pieces)
     _strip_end(out)
     return out
+
+
+def _join_pieces(out: list[_Item], pieces: list[str]) -> None:
+    if pieces:
+        out[-1] = ("text", "".join([out[-1][1], *pieces]), out[-1][2])
+        pieces.clear()
 
 
 def _strip_end(out: list[_Item]) -> None:

@@ -25,7 +25,7 @@ from posixpath import dirname, join, normpath
 
 from lxml import etree
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 #: Largest part of a reference (uncompressed); a logo or a theme is well under it.
 MAX_PART_BYTES = 5_000_000
@@ -73,18 +73,15 @@ def clean_reference(data: bytes, name: str = "reference.docx") -> tuple[bytes, l
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as err:
         raise TemplateError(f"referencedokumentet '{name}' kan ikke åbnes som .docx") from err
-    if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_TOTAL_BYTES \
-            or any(i.file_size > MAX_PART_BYTES for i in infos):
+    kept = [i for i in infos if not i.is_dir() and _KEPT_PARTS.fullmatch(i.filename)]
+    dropped = [i.filename for i in infos if not i.is_dir() and not _KEPT_PARTS.fullmatch(i.filename)]
+    # Sizes from the zip directory, before anything is inflated; a dropped part is never inflated.
+    if len(infos) > MAX_PARTS or sum(i.file_size for i in kept) > MAX_TOTAL_BYTES \
+            or any(i.file_size > MAX_PART_BYTES for i in kept):
         raise TemplateError(f"referencedokumentet '{name}' er for stort (højst {MAX_PART_BYTES // 1_000_000} MB "
                             f"pr. del og {MAX_TOTAL_BYTES // 1_000_000} MB i alt)")
-    dropped: list[str] = []
     parts: dict[str, bytes] = {}
-    for info in infos:
-        if info.is_dir():
-            continue
-        if not _KEPT_PARTS.fullmatch(info.filename):
-            dropped.append(info.filename)
-            continue
+    for info in kept:
         try:
             parts[info.filename] = archive.read(info)
         except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError) as err:
@@ -92,12 +89,13 @@ def clean_reference(data: bytes, name: str = "reference.docx") -> tuple[bytes, l
     warnings = [f"referencedokumentet '{name}': delen {part} er fjernet (kun typografier, nummerering, tema, "
                 f"skrifttyper, indstillinger, sidehoved, sidefod og billeder bruges)" for part in dropped]
     trees = {part: _parse(blob, part, name) for part, blob in parts.items() if _is_xml(part)}
+    if "word/document.xml" in trees:
+        _clean_sections(trees["word/document.xml"], name, warnings)
     _clean_relationships(trees, parts, name, warnings)
+    _drop_unreached(trees, parts)
     for part, tree in trees.items():
         if part == "word/settings.xml":
             _clean_settings(tree, name, warnings)
-        elif part == "word/document.xml":
-            _clean_sections(tree, name, warnings)
         if part.startswith(("word/header", "word/footer", "word/document")):
             _clean_fields(tree, part, name, warnings)
     _clean_content_types(trees, parts)
@@ -145,6 +143,9 @@ def _clean_relationships(trees: dict, parts: dict, name: str, warnings: list[str
                 why = f"en henvisning af typen {kind} er fjernet"
             elif normpath(join(dirname(source), target)).lstrip("/") not in parts:
                 why = None  # a part dropped above (already reported) or missing
+            elif kind in ("header", "footer") and source == "word/document.xml" \
+                    and rel.get("Id") not in _section_ids(trees[source]):
+                why = None  # a first-page or even-page header, already reported
             else:
                 continue
             if why:
@@ -156,6 +157,35 @@ def _clean_relationships(trees: dict, parts: dict, name: str, warnings: list[str
                 for attribute in [a for a in element.attrib if a.startswith(f"{{{_DOC_REL}}}")]:
                     if element.get(attribute) in removed:
                         del element.attrib[attribute]
+
+
+def _section_ids(document) -> set[str]:
+    """The relationship ids of the headers and footers the document's sections use."""
+    return {ref.get(f"{{{_DOC_REL}}}id") for tag in ("headerReference", "footerReference")
+            for ref in document.iter(f"{{{_W}}}{tag}")}
+
+
+def _drop_unreached(trees: dict, parts: dict) -> None:
+    """Remove every part no kept relationship leads to (and its own relationships)."""
+    reached = {"[Content_Types].xml", "_rels/.rels"}
+    pending = ["_rels/.rels"]
+    while pending:
+        rels_part = pending.pop()
+        source = _rels_source(rels_part)
+        for rel in trees.get(rels_part, ()):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = normpath(join(dirname(source), rel.get("Target") or "")).lstrip("/")
+            if target in parts and target not in reached:
+                reached.add(target)
+                folder, file = dirname(target), target.rsplit("/", 1)[-1]
+                own_rels = join(folder, "_rels", f"{file}.rels")
+                if own_rels in parts:
+                    reached.add(own_rels)
+                    pending.append(own_rels)
+    for part in [p for p in parts if p not in reached]:
+        del parts[part]
+        trees.pop(part, None)
 
 
 def _clean_settings(tree, name: str, warnings: list[str]) -> None:

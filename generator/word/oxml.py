@@ -159,7 +159,10 @@ def last_block(element) -> str | None:
 
 
 def _append_block(element, block) -> None:
-    last = element[-1] if len(element) else None
+    try:
+        last = element[-1]  # lxml counts children one by one for len(): that made long documents quadratic
+    except IndexError:
+        last = None
     if last is not None and last.tag == _W_SECTPR:
         last.addprevious(block)  # the body's own section properties stay last
     else:

@@ -125,14 +125,17 @@ def _cached(key: tuple, make) -> bytes:
     return found
 
 
-def pic_inline(part, path: str, height: int):
+def pic_inline(part, path: str, height: int, max_pixels: int):
     """Return a wp:inline of the picture file ``path``, ``height`` high, related from ``part``.
 
     What python-docx's ``new_pic_inline`` does, but the file is read, parsed and
-    hashed once per process while it is unchanged, not once per document.
+    hashed once per process while it is unchanged, not once per document. A picture
+    declaring more than ``max_pixels`` either way is refused (ValueError).
     """
     stat = os.stat(path)
     image = _image(path, stat.st_mtime_ns, stat.st_size)
+    if not (0 < image.px_width <= max_pixels and 0 < image.px_height <= max_pixels):
+        raise ValueError("picture dimensions")
     image_parts = part.package.image_parts
     image_part = image_parts._get_by_sha1(image.sha1) or image_parts._add_image_part(image)
     rId = part.relate_to(image_part, RT.IMAGE)

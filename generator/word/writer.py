@@ -50,10 +50,12 @@ from docx.shared import Mm
 
 from . import oxml
 from .package import package_bytes, package_copy, pic_inline
+from ._reference import MAX_TOTAL_BYTES, clean_reference
 from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
 from ..errors import BeredskabError, TemplateError
 
-__all__ = ["ALLOWED_TAGS", "LOGO_COLUMN", "LOGO_HEIGHT", "STYLE_MAP", "build_document", "check_html"]
+__all__ = ["ALLOWED_TAGS", "LOGO_COLUMN", "LOGO_HEIGHT", "STYLE_MAP", "build_document", "check_html",
+           "cleaned_reference"]
 
 #: HTML tag, ``tag.class`` or ``ancestor tag`` -> name of the Word style in reference.docx.
 STYLE_MAP: dict[str, str] = {
@@ -67,6 +69,10 @@ STYLE_MAP: dict[str, str] = {
     "hr": "Beredskab Linje", "div.signature": "Beredskab Underskrift",
 }
 assert {f"p.{cls}" for cls in PARAGRAPH_CLASSES} <= set(STYLE_MAP), "every paragraph class needs a style"
+
+#: Largest picture file (a logo is copied into every document) and its most pixels each way.
+MAX_PICTURE_BYTES = 2_000_000
+MAX_PICTURE_PIXELS = 10_000
 
 #: Height of a logo (img.logo) and width of the letterhead table's first column, which holds it.
 LOGO_HEIGHT = Mm(15)
@@ -158,7 +164,19 @@ def _reference(reference: Path) -> _Reference:
 
 @lru_cache(maxsize=8)
 def _read_reference(path: Path, mtime_ns: int, size: int) -> _Reference:
-    return _Reference(path.read_bytes())
+    return _Reference(_cleaned_reference(path, size)[0])
+
+
+def cleaned_reference(reference: Path) -> tuple[bytes, list[str]]:
+    """The reference as documents take it, and Danish lines for what they leave out (for ``plan check``)."""
+    return _cleaned_reference(Path(reference), Path(reference).stat().st_size)
+
+
+def _cleaned_reference(path: Path, size: int) -> tuple[bytes, list[str]]:
+    """The reference with only what a letterhead needs (see ``_reference_clean``), size checked first."""
+    if size > MAX_TOTAL_BYTES:
+        raise TemplateError(f"referencedokumentet '{path.name}' er for stort (højst {MAX_TOTAL_BYTES // 1_000_000} MB)")
+    return clean_reference(path.read_bytes(), path.name)
 
 
 def _fill(story: _Story, nodes: list[Node | str]) -> None:
@@ -313,9 +331,13 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
     if path is None or not Path(path).is_file():
         raise TemplateError(_MISSING_PICTURE)
     try:
-        inline = pic_inline(story.part, str(path), LOGO_HEIGHT)  # the file is read once per process
-    except (OSError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
-        raise TemplateError("Billedet i en <img> kan ikke læses som et billede") from exc
+        if Path(path).stat().st_size > MAX_PICTURE_BYTES:
+            raise TemplateError(f"Billedet i en <img> er for stort (højst {MAX_PICTURE_BYTES // 1_000_000} MB); "
+                                "gem logoet i en mindre opløsning")
+        inline = pic_inline(story.part, str(path), LOGO_HEIGHT, MAX_PICTURE_PIXELS)  # read once per process
+    except (OSError, ValueError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
+        raise TemplateError("Billedet i en <img> kan ikke læses som et billede "
+                            f"(højst {MAX_PICTURE_PIXELS} punkter på hver led)") from exc
     oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))
 
 
