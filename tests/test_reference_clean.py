@@ -13,9 +13,9 @@ import zipfile
 
 import pytest
 
-from generator.cli import cli
-from generator.engine import Engine
-from generator.errors import TemplateError
+from beredskab.cli.commands import cli
+from beredskab.engine import Engine
+from beredskab.errors import TemplateError
 
 from .conftest import ROOT, TODAY
 
@@ -79,7 +79,7 @@ def hostile_reference_pack(make_pack):
 
 
 def test_output_takes_only_the_letterhead_from_a_hostile_reference(hostile_reference_pack, phone_threat):
-    data = Engine.load(hostile_reference_pack).render_docx(phone_threat, "incident_note", today=TODAY)
+    data = Engine.load(hostile_reference_pack).render(phone_threat, "incident_note", today=TODAY)
     package = zipfile.ZipFile(io.BytesIO(data))
     names = package.namelist()
     assert not any(n.startswith("customXml") or n == "docProps/custom.xml" for n in names)
@@ -118,13 +118,13 @@ def test_plan_check_warns_about_what_a_reference_brings(hostile_reference_pack, 
 def test_reference_that_cannot_be_taken_is_one_danish_line(make_pack, phone_threat, changes, reason):
     pack = make_pack({"templates/reference.docx": _edit(DEFAULT_REFERENCE.read_bytes(), changes)})
     with pytest.raises(TemplateError) as info:
-        Engine.load(pack).render_docx(phone_threat, "incident_note", today=TODAY)
+        Engine.load(pack).render(phone_threat, "incident_note", today=TODAY)
     [line] = info.value.lines()
     assert line.startswith("referencedokumentet 'reference.docx'") and reason in line, line
 
 
 def test_default_reference_loses_nothing():
-    from generator._reference_clean import clean_reference
+    from beredskab.word._reference import clean_reference
 
     cleaned, warnings = clean_reference(DEFAULT_REFERENCE.read_bytes())
     assert warnings == []

@@ -115,7 +115,7 @@ def test_word_step_refuses_what_would_take_minutes_or_gigabytes(make_pack, phone
     """A 1200x1200 table took 1.7 GB and 25 s, 600,000 paragraphs never finished, deep nesting was 'intern fejl'."""
     pack = make_pack({"templates/incident_note.html.j2": template + "\n"})
     with pytest.raises(TemplateError) as info:
-        Engine.load(pack).render_docx(phone_threat, "incident_note", today=TODAY)
+        Engine.load(pack).render(phone_threat, "incident_note", today=TODAY)
     [line] = info.value.lines()
     assert line.startswith(reason), line
 
@@ -128,5 +128,5 @@ def test_word_step_refuses_a_logo_too_large_to_copy_into_every_document(make_pac
     """A 100 MB logo made every document 105 MB; a PNG declaring a 2**31 width was 'intern fejl'."""
     pack = make_pack({"templates/logo.png": logo})
     with pytest.raises(TemplateError) as info:
-        Engine.load(pack).render_docx(phone_threat, "incident_note", today=TODAY)
+        Engine.load(pack).render(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [reason]
