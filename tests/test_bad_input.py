@@ -26,7 +26,6 @@ EXPECTED = {
     "empty.json": ["filen er tom ({file})"],
     "blank.json": ["filen er tom ({file})"],
     "cp1252.json": [NOT_UTF8],
-    "utf16.json": [NOT_UTF8],
     # the JSON
     "not-json.json": ["ugyldig JSON: forventede en værdi ({file}, linje 1, kolonne 1)"],
     "missing-comma.json": ["ugyldig JSON: mangler et komma ({file}, linje 4, kolonne 5)"],

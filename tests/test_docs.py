@@ -10,8 +10,8 @@ from beredskab.cli.commands import cli
 
 from .conftest import ROOT
 
-#: Commands that read no plan pack: `plan init` writes one, `verify` reads a manifest.
-NO_PACK = {("plan", "init"), ("verify",)}
+#: Commands that read no plan pack: `plan init` and `plan defaults` write one, `verify` reads a manifest.
+NO_PACK = {("plan", "init"), ("plan", "defaults"), ("verify",)}
 
 
 def all_commands(group: click.Group = cli, prefix: tuple = ()):
@@ -28,7 +28,7 @@ COMMANDS = sorted(path for path, _ in all_commands())
 def test_docs_the_command_list_is_what_we_ship():
     assert COMMANDS == [
         ("batch",), ("check",), ("fill",), ("forms",), ("generate",), ("init",), ("plan", "check"),
-        ("plan", "init"), ("schema",), ("validate",), ("verify",),
+        ("plan", "defaults"), ("plan", "init"), ("schema",), ("validate",), ("verify",),
     ]
 
 

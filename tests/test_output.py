@@ -139,8 +139,8 @@ def test_write_all_keeps_a_file_that_appeared_while_writing(monkeypatch, two_doc
     first, _ = two_docs
     real = output._write_temp
 
-    def write_and_race(target, data):
-        temp = real(target, data)
+    def write_and_race(target, data, *args, **kwargs):
+        temp = real(target, data, *args, **kwargs)
         if target == first:
             first.write_bytes(b"someone else's")
         return temp

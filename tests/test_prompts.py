@@ -63,7 +63,7 @@ def test_fill_support_asks_again_after_each_wrong_answer(runner, case_path):
         "Felt 'Støtte taget imod' (support.accepted): vælg et nummer fra 1 til 7",
         "Felt 'Aftalt omfang af psykologisk krisehjælp' (support.crisis_help_extent): skal udfyldes",
     ]
-    assert f"Gemt: {case_path}" in result.stderr
+    assert f"Gemt: {case_path}" == result.stdout.strip()
 
 
 def test_fill_shows_choices_as_a_numbered_list_with_danish_labels(runner, case_path):
@@ -225,4 +225,4 @@ def test_fill_no_input_with_set_saves_one_field_in_the_file(runner, case_path, p
                                  "--set", "incident.sick_leave.has_leave=j", "--set", "incident.sick_leave.first_day=18.11.2026"])
     assert result.exit_code == 0, result.output
     assert read(case_path)["incident"]["sick_leave"] == {"has_leave": True, "first_day": "2026-11-18"}
-    assert result.stderr == f"Gemt: {case_path}\n"
+    assert (result.stdout, result.stderr) == (f"Gemt: {case_path}\n", "")

@@ -14,6 +14,7 @@ prepares the schemas for people and templates:
 
 from __future__ import annotations
 
+import codecs
 import copy
 import json
 import re
@@ -245,11 +246,13 @@ def read_case_file(path: str | Path) -> dict:
 
 
 def parse_case_json(raw: bytes, name: str = "<input>") -> dict:
-    """Parse the bytes of a case file (UTF-8, a BOM allowed) into a dict."""
+    """Parse the bytes of a case file into a dict: UTF-8 (a BOM allowed) or UTF-16 with a BOM
+    (what Windows PowerShell 5.1's ``>`` writes)."""
     if not raw.strip():
         raise CaseError("filen er tom", file=name)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-16") if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+            else raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise CaseError(
             "filen er ikke gemt som UTF-8; gem den igen som UTF-8 (i Notesblok: Gem som > Kodning: UTF-8)",

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from ..version import __version__
+from ._console import flush_stdout, os_error_message, silence_stdout, take_debug, utf8_streams
 from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
 from ._debug import scrubbed_traceback
 from ..errors import BeredskabError
@@ -30,10 +31,18 @@ class BeredskabGroup(DanishHelpOption, click.Group):
     command_class = DanishCommand
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        argv = list(sys.argv[1:] if args is None else args)
+        # --debug may stand anywhere, also after the command (`beredskab generate sag.json --debug`).
+        argv, debug = take_debug(list(sys.argv[1:] if args is None else args))
         try:
             result = super().main(argv, prog_name or "beredskab", complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else 0
+            flush_stdout()  # a full disk or a closed pipe shows here, while it can still be reported
+        except BrokenPipeError:  # the reader left (`beredskab check ... | head -1`): nothing to say
+            silence_stdout()
+            code = 1
+        except OSError as err:  # the environment (a full disk under stdout): in Danish, no traceback
+            click.echo(f"Fejl: {os_error_message(err)}", err=True)
+            code = 1
         except BeredskabError as err:
             for line in err.lines():
                 click.echo(f"Fejl: {line}", err=True)
@@ -43,7 +52,7 @@ class BeredskabGroup(DanishHelpOption, click.Group):
             code = 2
         except click.UsageError as err:
             click.echo(f"Fejl: {danish_usage_error(err)}", err=True)
-            click.echo("Se 'beredskab --help' for hjælp.", err=True)
+            click.echo(f"Se '{self.command_path(err, argv)} --help' for hjælp.", err=True)
             code = 2
         except (click.Abort, KeyboardInterrupt, EOFError):
             click.echo("Afbrudt.", err=True)
@@ -55,7 +64,7 @@ class BeredskabGroup(DanishHelpOption, click.Group):
             click.echo("Fejl: kommandoen kunne ikke udføres", err=True)
             code = err.exit_code
         except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
-            if "--debug" in argv:
+            if debug:
                 # Frames and exception types only: messages may quote the case's data.
                 click.echo(scrubbed_traceback(err), err=True)
             click.echo("Fejl: intern fejl i beredskab; kør igen med --debug og kontakt support", err=True)
@@ -63,6 +72,21 @@ class BeredskabGroup(DanishHelpOption, click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def command_path(self, err: click.UsageError, argv: list[str]) -> str:
+        """The command a usage error belongs to (``beredskab generate``), for the hint to its help."""
+        if err.ctx is not None and err.ctx.command is not self:
+            return err.ctx.command_path
+        path, group = ["beredskab"], self
+        for arg in argv:  # click's parser leaves out the context for some errors: follow the words
+            command = group.commands.get(arg) if isinstance(group, click.Group) else None
+            if command is None:
+                if not arg.startswith("-"):
+                    break
+                continue
+            path.append(arg)
+            group = command
+        return " ".join(path)
 
 
 # --- shared options, defined once -------------------------------------------------
@@ -107,8 +131,9 @@ def _engine(plan_dir):
     return Engine.load(plan_dir)
 
 
-@click.group("beredskab", cls=BeredskabGroup)
-@click.option("--debug", is_flag=True, help="Vis tekniske detaljer ved interne fejl (aldrig sagens data).")
+@click.group("beredskab", cls=BeredskabGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True,
+              help="Vis tekniske detaljer ved interne fejl (aldrig sagens data); kan også stå efter kommandoen.")
 @click.version_option(__version__, "--version", message="beredskab %(version)s", help="Vis versionen og afslut.")
 def cli(debug: bool) -> None:
     """beredskab: formularer og Word-dokumenter til beredskabsplanen mod vold og krænkende handlinger.
@@ -197,21 +222,29 @@ def fill_command(form, case_file, no_input, assignments, plan_dir):
     if case_file is None:
         click.echo(dump_case(case).decode("utf-8"), nl=False)
     else:
-        click.echo(f"Gemt: {case_file}", err=True)
+        click.echo(f"Gemt: {case_file}")
 
 
 @cli.command("init")
 @form_argument
+@click.option("-o", "--output", "case_file", type=click.Path(path_type=Path), default=None, metavar="SAG.json",
+              help="Skriv sagsfilen her (ellers på standardoutput); en fil, der findes, overskrives kun med --force.")
+@click.option("--force", is_flag=True, help="Overskriv sagsfilen, hvis den findes.")
 @plan_option
-def init_command(form, plan_dir):
-    """Skriv en tom sagsfil med alle felter i en formular (eller hele sagen: case).
+def init_command(form, case_file, force, plan_dir):
+    """Skriv en tom sagsfil med felterne i en formular (eller hele sagen: case), klar til at udfylde.
 
-    Eksempel: beredskab init case > sag.json
+    Eksempel: beredskab init case -o sag.json
     """
     from ..engine import dump_case
+    from ..output.files import replace_file
 
     engine = _engine(plan_dir)
-    click.echo(dump_case(engine.skeleton(form)).decode("utf-8"), nl=False)
+    data = dump_case(engine.skeleton(form))
+    if case_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        click.echo(f"Skrevet: {replace_file(case_file, data, overwrite=force)}")
 
 
 @cli.command("schema")
@@ -232,7 +265,7 @@ def schema_command(form, schema_file, plan_dir):
     if schema_file is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        click.echo(f"Skrevet: {replace_file(schema_file, data)}")
+        click.echo(f"Skrevet: {replace_file(schema_file, data, private=False)}")
 
 
 @cli.command("verify")
@@ -313,6 +346,7 @@ def main() -> None:
     # A terminated run (SIGTERM: a closed terminal, a stopped service) unwinds like
     # Ctrl-C, so output.write_all rolls back and removes its temp files.
     signal.signal(signal.SIGTERM, _interrupt)
+    utf8_streams()
     cli.main(prog_name="beredskab")
 
 
@@ -339,7 +373,23 @@ def plan_init_command(folder, force):
 
     for path in init_pack(folder, force=force):
         click.echo(f"Skrevet: {path}")
-    click.echo(f"Ret filerne, og kontrollér pakken med: beredskab plan check {folder}")
+    click.echo(f"Ret filerne, og kontrollér pakken med: beredskab plan check {folder}", err=True)
+
+
+@plan_group.command("defaults")
+@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
+@force_option
+def plan_defaults_command(folder, force):
+    """Kopiér standardplanen til MAPPE: plan.yaml, formularer, skabeloner, reference.docx, eksempelsager og
+    skabelonvejledningen (docs/skabeloner.md), så I kan tage udgangspunkt i det rigtige brevhoved.
+
+    Eksempel: beredskab plan defaults minplan
+    """
+    from ..pack.starter import copy_defaults
+
+    for path in copy_defaults(folder, force=force):
+        click.echo(f"Skrevet: {path}")
+    click.echo(f"Ret filerne, slet dem, I ikke ændrer, og kontrollér pakken med: beredskab plan check {folder}", err=True)
 
 
 @plan_group.command("check")

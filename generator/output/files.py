@@ -25,11 +25,15 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import EnvironmentFailure, OutputError
+from ._platform import restrict_dir, restrict_file
 from ..pack.loader import safe_relative
 
 #: Permissions of folders and files that hold personal data.
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+#: Permissions of folders and files without personal data (a plan pack, a JSON Schema).
+PUBLIC_DIR_MODE = 0o755
+PUBLIC_FILE_MODE = 0o644
 
 #: Suffix of the temp files written beside a target (``.<name>.<random>.tmp``).
 TEMP_SUFFIX = ".tmp"
@@ -51,8 +55,14 @@ _OS_REASONS = {
 }
 
 
+#: Windows' own error numbers for a file another program holds open (Word locks an open document).
+_WINDOWS_IN_USE = (32, 33)
+
+
 def danish_os_error(err: OSError) -> str:
     """A Danish reason for ``err`` (the operating system's own text is English)."""
+    if getattr(err, "winerror", None) in _WINDOWS_IN_USE:
+        return "filen er åben i et andet program (fx Word); luk den, og prøv igen"
     return _OS_REASONS.get(err.errno, f"systemfejl {errno.errorcode.get(err.errno, err.errno)}")
 
 
@@ -79,8 +89,12 @@ def check_targets(targets: list[Path], force: bool) -> None:
         raise OutputError([p for err in problems for p in err.problems])
 
 
-def ensure_dir(folder: Path) -> None:
-    """Create ``folder`` and any missing parents with private permissions."""
+def ensure_dir(folder: Path, private: bool = True) -> None:
+    """Create ``folder`` and any missing parents, private (0700) unless ``private`` is False (0755).
+
+    An existing private folder is made private again; an existing public one is left as it is.
+    """
+    mode = DIR_MODE if private else PUBLIC_DIR_MODE
     try:
         if folder.is_symlink():
             raise OutputError("mappen er et symbolsk link; vælg en anden outputmappe", file=str(folder))
@@ -90,11 +104,12 @@ def ensure_dir(folder: Path) -> None:
             missing.append(current)
             current = current.parent
         for path in reversed(missing):
-            path.mkdir(mode=DIR_MODE)
-            os.chmod(path, DIR_MODE)  # mkdir's mode is reduced by the umask
+            path.mkdir(mode=mode)
+            restrict_dir(path, mode)  # mkdir's mode is reduced by the umask (and ignored on Windows)
         if not folder.is_dir():
             raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder))
-        os.chmod(folder, DIR_MODE)
+        if private and folder not in missing:
+            restrict_dir(folder, mode)
     except (FileExistsError, NotADirectoryError) as err:
         raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder)) from err
     except PermissionError as err:
@@ -103,12 +118,16 @@ def ensure_dir(folder: Path) -> None:
         raise EnvironmentFailure(f"mappen kunne ikke oprettes ({danish_os_error(err)})", file=str(folder)) from err
 
 
-def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = ()) -> list[Path]:
+def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = (),
+              private: bool = True) -> list[Path]:
     """Write every file atomically, all or none; return the paths written.
 
     :param replace: files of the run that replace an existing one even without
         force (the case's manifest, which a run merges rather than overwrites).
+    :param private: files 0600 in folders 0700 (personal data); False for files
+        anyone may read (0644 in 0755: a plan pack).
     """
+    mode = FILE_MODE if private else PUBLIC_FILE_MODE
     targets = list(files)
     replace = set(replace)
 
@@ -122,14 +141,15 @@ def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[P
     try:
         check()
         for target, data in files.items():
-            ensure_dir(target.parent)
+            ensure_dir(target.parent, private)
             remove_stale_temps(target)
-            temps[target] = _write_temp(target, data)
+            # A private folder passes its Windows ACL on to the files made in it.
+            temps[target] = _write_temp(target, data, mode, folder_private=True)
         # Check again right before moving: another process may have created a file meanwhile.
         check()
         for target in targets:
             if target.exists():
-                backups[target] = _write_temp(target, target.read_bytes())
+                backups[target] = _write_temp(target, target.read_bytes(), mode, folder_private=True)
             _place(temps[target], target)
             placed.append(target)
         for folder in dict.fromkeys(t.parent for t in targets):
@@ -163,7 +183,7 @@ def remove_stale_temps(target: Path) -> None:
 
 def _place(temp: Path, target: Path) -> None:
     """Move ``temp`` to ``target``; a new target is linked so a file that appeared meanwhile is never replaced."""
-    if target.exists():  # only with force: check_targets refused it otherwise
+    if target.exists():  # only when replacing is allowed: the callers refused it otherwise
         os.replace(temp, target)
         return
     try:
@@ -187,13 +207,17 @@ def _roll_back(placed: list[Path], backups: dict[Path, Path]) -> None:
             pass  # best effort; the error that stopped the run is the one to report
 
 
-def replace_file(target: Path, data: bytes) -> Path:
-    """Write one file atomically (temp file, then rename), replacing it if it exists; 0600.
+def replace_file(target: Path, data: bytes, private: bool = True, overwrite: bool = True) -> Path:
+    """Write one file atomically (temp file, then rename), replacing it if it exists; 0600 (0644 if not private).
 
     For a file the user names, such as a case file updated by ``beredskab fill``:
-    its folder must exist and keeps its permissions.
+    its folder must exist and keeps its permissions. Without ``overwrite`` an
+    existing file is refused (``--force`` replaces it).
     """
     target = Path(target)
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise OutputError("findes allerede og bliver ikke overskrevet; brug --force for at erstatte den",
+                          file=str(target))
     if target.is_symlink():
         raise OutputError("der ligger et symbolsk link, hvor filen skal skrives", file=str(target))
     if target.exists() and not target.is_file():
@@ -202,8 +226,11 @@ def replace_file(target: Path, data: bytes) -> Path:
         raise OutputError("mappen findes ikke", file=str(target.parent))
     temp = None
     try:
-        temp = _write_temp(target, data)
-        os.replace(temp, target)
+        temp = _write_temp(target, data, FILE_MODE if private else PUBLIC_FILE_MODE)
+        if overwrite:
+            os.replace(temp, target)
+        else:
+            _place(temp, target)
     except PermissionError as err:
         raise OutputError("ingen adgang til at skrive filen", file=str(target)) from err
     except OSError as err:
@@ -214,12 +241,16 @@ def replace_file(target: Path, data: bytes) -> Path:
     return target
 
 
-def _write_temp(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a private temp file in the target's folder, flushed to disk."""
+def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private: bool = False) -> Path:
+    """Write ``data`` to a temp file with ``mode`` in the target's folder, flushed to disk.
+
+    :param folder_private: the folder is private already, so on Windows the file
+        has the right ACL from it (no ``icacls`` per file).
+    """
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     temp = Path(name)
     try:
-        os.fchmod(fd, FILE_MODE)
+        restrict_file(fd, temp, mode, folder_private=folder_private)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

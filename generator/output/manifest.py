@@ -119,6 +119,12 @@ def verify(folder: str | Path) -> list[str]:
     in the folder without being listed.
     """
     folder = Path(folder)
+    if folder.name == MANIFEST_NAME and folder.is_file():  # the manifest itself: its case folder
+        folder = folder.parent
+    if not folder.is_dir():
+        raise IntegrityError("mappen findes ikke" if not folder.exists() else
+                             "skal være en sags mappe (fx output/KME-2026-031) eller dens manifest.json",
+                             file=str(folder))
     listed = read(folder)["documents"]
     problems: list[IntegrityError] = []
     matching: list[str] = []

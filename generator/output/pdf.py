@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from ..errors import EnvironmentFailure
+from ._platform import kill_tree, new_group_options, on_windows
 
 #: Environment variable naming the LibreOffice program to use (else ``soffice`` on PATH).
 SOFFICE_ENV = "BEREDSKAB_SOFFICE"
 
 #: Program names searched on PATH, in order.
 SOFFICE_NAMES = ("soffice", "libreoffice")
+
+#: Environment variables naming Windows' program folders, where LibreOffice's installer puts
+#: ``LibreOffice\program\soffice.exe`` (older versions ``LibreOffice 7``) without adding it to PATH.
+WINDOWS_PROGRAM_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
 
 #: Seconds one conversion may take (a fresh profile costs a few seconds on first start).
 TIMEOUT_SECONDS = 180
@@ -41,7 +45,8 @@ MISSING_MESSAGE = (
 
 
 def find_soffice() -> str | None:
-    """The LibreOffice program to run: $BEREDSKAB_SOFFICE if set (and executable), else soffice on PATH."""
+    """The LibreOffice program to run: $BEREDSKAB_SOFFICE if set (and executable), else soffice on
+    PATH, else (on Windows) soffice.exe in LibreOffice's usual install folders."""
     chosen = os.environ.get(SOFFICE_ENV)
     if chosen:
         path = shutil.which(chosen)  # a bare name is looked up on PATH, a path is checked as it is
@@ -50,6 +55,19 @@ def find_soffice() -> str | None:
         path = shutil.which(name)
         if path:
             return path
+    return _windows_installed() if on_windows() else None
+
+
+def _windows_installed() -> str | None:
+    """soffice.exe in the program folders: today's ``LibreOffice`` first, then the highest version."""
+    for variable in WINDOWS_PROGRAM_FOLDERS:
+        base = os.environ.get(variable)
+        if not base:
+            continue
+        for folder in [Path(base) / "LibreOffice", *sorted(Path(base).glob("LibreOffice *"), reverse=True)]:
+            program = folder / "program" / "soffice.exe"
+            if program.is_file():
+                return str(program)
     return None
 
 
@@ -111,14 +129,14 @@ def _run(command: list[str]) -> int:
     """
     try:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+                                   stderr=subprocess.PIPE, **new_group_options())
     except OSError as err:
         raise EnvironmentFailure(f"LibreOffice kunne ikke startes ({err.strerror or 'ukendt fejl'}); "
                                  "der er ikke dannet PDF") from err
     try:
         process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired as err:
-        os.killpg(process.pid, signal.SIGKILL)
+        kill_tree(process)
         process.communicate()
         raise EnvironmentFailure(f"LibreOffice svarede ikke inden for {TIMEOUT_SECONDS} sekunder; "
                                  "der er ikke dannet PDF") from err
