@@ -99,10 +99,13 @@ def test_cli_internal_error_shows_no_traceback_without_debug(runner, monkeypatch
     assert result.stderr == "Fejl: intern fejl i beredskab; kør igen med --debug og kontakt support\n"
 
 
-def test_cli_debug_traceback_shows_frames_and_types_but_no_case_data(runner, monkeypatch, phone_threat_data):
+@pytest.mark.parametrize("args", [["--debug", "generate", CASE, "--out", "unused"],
+                                  ["generate", CASE, "--out", "unused", "--debug"]], ids=["before", "after-command"])
+def test_cli_debug_traceback_shows_frames_and_types_but_no_case_data(runner, monkeypatch, phone_threat_data, args):
+    """--debug is accepted after the command too (issue #16)."""
     name = phone_threat_data["incident"]["affected_employees"][0]["name"]
     monkeypatch.setattr(engine_module.Engine, "render", _explode(name))
-    result = runner.invoke(cli, ["--debug", "generate", CASE, "--out", "unused"])
+    result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert "Traceback (most recent call last):" in result.stderr
     assert "in generate_command" in result.stderr  # the frames are there

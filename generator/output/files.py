@@ -140,8 +140,9 @@ def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[P
     placed: list[Path] = []
     try:
         check()
+        for folder in dict.fromkeys(t.parent for t in targets):  # once each: on Windows a program runs
+            ensure_dir(folder, private)
         for target, data in files.items():
-            ensure_dir(target.parent, private)
             remove_stale_temps(target)
             # A private folder passes its Windows ACL on to the files made in it.
             temps[target] = _write_temp(target, data, mode, folder_private=True)
