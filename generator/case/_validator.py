@@ -1,7 +1,13 @@
-"""Cerberus mechanics for forms: beredskab's extra rules and the Danish error handler.
+"""Cerberus mechanics for forms: beredskab's extra rules, the prepared schema and the Danish error handler.
 
-Kept apart from ``forms.py`` because it leans on Cerberus internals (one
-name-mangled hook, see :meth:`CaseValidator._BareValidator__validate_required_fields`).
+The one module that leans on Cerberus internals (its range is pinned in setup.cfg;
+``tests/test_validator_hooks.py`` fails naming Cerberus if a hook is gone):
+
+- a name-mangled hook, :meth:`CaseValidator._BareValidator__validate_required_fields`;
+- :class:`PreparedSchema`, the case schema expanded and checked once per process:
+  Cerberus's normaliser copies the top-level schema on every run through its
+  ``copy()``, which for a plain ``DefinitionSchema`` means expanding and checking
+  (hashing) the whole schema again, most of the time a validation took.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from cerberus import Validator, errors as cerr
+from cerberus.schema import DefinitionSchema
 
 from ..dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_datetime
 from ..errors import Problem
@@ -157,6 +164,24 @@ class CaseValidator(Validator):
         else:
             rules = rules_at(self.schema, tuple(path.split(".")))
         return label_of(rules) or path.lstrip("^")
+
+
+class PreparedSchema(DefinitionSchema):
+    """A case schema Cerberus has expanded and checked once, shared by every validation after it.
+
+    A validator given one uses it as it is (no new check); Cerberus's normaliser
+    takes a working copy of the top-level schema per run, which here is a plain
+    dict of the same rules instead of a new schema checked from scratch. Nothing
+    in a validation changes the schema, so one is shared by threads.
+    """
+
+    def copy(self) -> dict:
+        return dict(self.schema)
+
+
+def prepare_schema(schema: dict) -> PreparedSchema:
+    """Expand and check ``schema`` for :class:`CaseValidator` once; SchemaError if it is not valid."""
+    return PreparedSchema(CaseValidator(), schema)
 
 
 def _danish_coercion(parse, value):

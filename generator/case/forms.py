@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from cerberus import SchemaError
 
-from ._validator import CaseValidator, DanishErrorHandler
+from ._validator import CaseValidator, DanishErrorHandler, PreparedSchema, prepare_schema
 from ..errors import CaseError, FormError, shown
 from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
 
@@ -63,6 +63,8 @@ class Forms:
     versions: dict[str, Any]
     #: plan.yaml ``deadlines``, for rules whose limit the pack sets (``max_months_after``).
     deadlines: dict = field(default_factory=dict)
+    #: ``schema`` as Cerberus checked it once (see ``_validator.PreparedSchema``).
+    prepared: PreparedSchema | None = field(default=None, compare=False, repr=False)
 
     @property
     def sections(self) -> list[str]:
@@ -76,7 +78,8 @@ class Forms:
 
     def validator(self, now: datetime | None = None) -> CaseValidator:
         """A validator for whole cases (sections at the top level)."""
-        return CaseValidator(self.schema, error_handler=DanishErrorHandler(self.schema), now=now,
+        # A new validator per case is cheap; checking the schema is not, so that was done once.
+        return CaseValidator(self.prepared or self.schema, error_handler=DanishErrorHandler(self.schema), now=now,
                              deadlines=self.deadlines)
 
     def label(self, list_name: str, key: str) -> str:
@@ -116,12 +119,12 @@ def load_forms(pack: Pack) -> Forms:
             schema[section]["default"] = None
         versions[section] = (rules.get("meta") or {}).get("version")
     try:
-        CaseValidator(schema)
+        prepared = prepare_schema(schema)
     except SchemaError as err:
         raise FormError(f"formularerne er ikke et gyldigt Cerberus-skema: {_schema_error_path(err)}") from err
     deadlines = pack.settings.get("deadlines")
     return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions,
-                 deadlines=dict(deadlines) if isinstance(deadlines, dict) else {})
+                 deadlines=dict(deadlines) if isinstance(deadlines, dict) else {}, prepared=prepared)
 
 
 def _prepare(rules: dict, choices: dict, where: str, path: str, item: bool = False) -> dict:
