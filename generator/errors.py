@@ -135,3 +135,40 @@ class EnvironmentFailure(BeredskabError):
 
 class IntegrityError(BeredskabError):
     """A generated document no longer matches its audit manifest (changed, missing, unlisted)."""
+
+
+class RegisterError(BeredskabError):
+    """The case register refuses a request: an unknown case, a database of a newer schema."""
+
+
+class UnknownCase(RegisterError):
+    """No case with this case id is in the register."""
+
+    def __init__(self, case_id: str, version: int | None = None):
+        self.case_id = case_id
+        what = f"sagen {shown(case_id)}" if version is None else f"version {version} af sagen {shown(case_id)}"
+        super().__init__(f"{what} findes ikke i registret")
+
+
+class StaleCase(RegisterError):
+    """A save was based on a version that is no longer the newest: someone else saved meanwhile.
+
+    Refused, never merged: the person gets the newer version and redoes the change.
+    """
+
+    def __init__(self, case_id: str, base_version: int, version: int, saved_by: str, saved_at: str):
+        self.case_id, self.base_version, self.version = case_id, base_version, version
+        self.saved_by, self.saved_at = saved_by, saved_at
+        super().__init__(
+            f"sagen {shown(case_id)} er ændret, siden du hentede den (version {base_version}): "
+            f"{shown(saved_by)} gemte version {version} {saved_at}; hent den nye version og ret igen")
+
+
+class DamagedRegister(RegisterError):
+    """The register file is not a readable SQLite database (damaged, or another kind of file)."""
+
+    exit_code = 1
+
+    def __init__(self, file: str | None = None):
+        super().__init__("registerfilen er beskadiget eller ikke et beredskab-register; "
+                         "gendan den fra en sikkerhedskopi (beredskab cases backup)", file=file)
