@@ -54,6 +54,11 @@ _JSON_REASONS = {
 }
 
 
+#: Top-level keys of a case file that are not case data: an editor's pointer to the JSON
+#: Schema, and the register version a file was exported from (``beredskab cases export``).
+NOT_CASE_DATA = ("$schema", "$version")
+
+
 @dataclass(frozen=True)
 class Forms:
     """The prepared forms of a pack: the case schema, choice lists and versions."""
@@ -89,7 +94,7 @@ class Forms:
     def validate(self, data: dict, now: datetime | None = None) -> dict:
         """Return the normalised case, or raise CaseError with one Problem per error."""
         validator = self.validator(now)
-        data = {k: v for k, v in data.items() if k != "$schema"}  # an editor's pointer to the JSON Schema
+        data = {k: v for k, v in data.items() if k not in NOT_CASE_DATA}
         if validator.validate(drop_nulls(clean_strings(data))):
             return validator.document
         raise CaseError(validator.errors)

@@ -51,6 +51,7 @@ def case_schema(forms: Forms, sections: Iterable[str] | None = None) -> dict:
     sections = list(forms.sections if sections is None else sections)
     properties: dict[str, Any] = {
         SCHEMA_KEY: {"type": "string", "description": "Stien til dette JSON Schema (til editoren)."},
+        "$version": {"type": "integer", "description": "Versionen i sagsregistret, filen er hentet fra."},
     }
     for section in sections:
         properties[section] = field_schema(forms, forms.schema[section])

@@ -19,10 +19,10 @@ from ..version import __version__
 from ._console import flush_stdout, os_error_message, silence_stdout, take_debug, utf8_streams
 from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
 from ._debug import scrubbed_traceback
+from .cases import cases_group
+from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, out_option, plan_option,  # noqa: F401
+                      set_option, today_option)
 from ..errors import BeredskabError
-
-#: Default output folder (relative to where the command runs).
-DEFAULT_OUT = "output"
 
 
 class BeredskabGroup(DanishHelpOption, click.Group):
@@ -87,42 +87,6 @@ class BeredskabGroup(DanishHelpOption, click.Group):
             path.append(arg)
             group = command
         return " ".join(path)
-
-
-# --- shared options, defined once -------------------------------------------------
-
-plan_option = click.option(
-    "--plan", "plan_dir", type=click.Path(path_type=Path), envvar="BEREDSKAB_PLAN", default=None,
-    help="Mappe med en lokal planpakke (ellers standardplanen). Kan også sættes med BEREDSKAB_PLAN.",
-)
-out_option = click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
-    help="Mappe, dokumenterne skrives i (en undermappe pr. sag).",
-)
-force_option = click.option("--force", is_flag=True, help="Overskriv dokumenter, der allerede findes.")
-case_argument = click.argument("case_file", metavar="SAG.json", type=click.Path(path_type=Path))
-set_option = click.option(
-    "--set", "assignments", multiple=True, metavar="STI=VÆRDI",
-    help="Sæt et felt uden at rette i filen (kan gentages), fx --set incident.police.reported=j.",
-)
-form_argument = click.argument("form", metavar="FORMULAR")
-
-
-def _parse_today(ctx, param, value):
-    from ..dates import DateParseError, parse_date
-
-    if value is None:
-        return date.today()
-    try:
-        return parse_date(value)
-    except DateParseError as err:
-        raise DanishBadParameter(str(err), ctx=ctx, param=param) from err
-
-
-today_option = click.option(
-    "--today", callback=_parse_today, metavar="DATO", default=None,
-    help="Dagen, frister og overskredne opgaver regnes ud fra (standard: i dag), fx 2026-11-26.",
-)
 
 
 def _engine(plan_dir):
@@ -416,3 +380,7 @@ def plan_check_command(folder, plan_dir):
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+# The case register's commands (cli/cases.py).
+cli.add_command(cases_group)

@@ -1,0 +1,253 @@
+"""The register's commands: ``beredskab cases ...``, ``overdue`` and ``stats``.
+
+Thin like every command: parse options, open the register, call one function of
+``beredskab.register``, echo the result. Errors are shown by the main group.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import click
+
+from ._danish import DanishCommand, DanishHelpOption
+from .options import plan_option, set_option, today_option
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="FIL",
+    help="Registerfilen (ellers BEREDSKAB_DB, ellers din egen fil i brugerdatamappen).",
+)
+user_option = click.option(
+    "--user", "user", default=None, metavar="NAVN",
+    help="Hvem der handler; gemmes med hver version og i adgangsloggen (ellers BEREDSKAB_USER eller dit brugernavn).",
+)
+reason_option = click.option("--reason", default="", metavar="TEKST", help="Kort begrundelse, der gemmes med versionen.")
+draft_option = click.option(
+    "--draft", is_flag=True, help="Gem en ugyldig sag som kladde med fejlene i stedet for at afvise den.")
+case_id_argument = click.argument("case_id", metavar="SAGSNUMMER")
+
+
+def with_register(func):
+    """Give a command ``--db``, ``--plan`` and ``--user`` and call it with the open register."""
+
+    @db_option
+    @plan_option
+    @user_option
+    @functools.wraps(func)
+    def command(db_path, plan_dir, user, **kwargs):
+        from ..register import Register
+
+        with Register.open(db_path, user=user, plan_dir=plan_dir) as reg:
+            return func(reg, **kwargs)
+
+    return command
+
+
+class CasesGroup(DanishHelpOption, click.Group):
+    """``beredskab cases``: errors go up to the main group, which shows them."""
+
+    command_class = DanishCommand
+
+
+@click.group("cases", cls=CasesGroup)
+def cases_group() -> None:
+    """Sagsregistret: alle sager med versioner, kladder, dokumenter og frister i én fil.
+
+    Eksempel: beredskab cases import examples/*.json
+    """
+
+
+@cases_group.command("import")
+@click.argument("case_files", metavar="SAG.json...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reason_option
+@draft_option
+@with_register
+def import_command(reg, case_files, reason, draft):
+    """Læg sagsfiler i registret: en ny sag, eller en ny version af en sag, der findes.
+
+    En fil hentet med 'cases export' bærer sin version ($version); er sagen gemt af
+    en anden siden, afvises filen.
+
+    Eksempel: beredskab cases import examples/trussel-telefon.json
+    """
+    from ..register import import_file
+
+    for path in case_files:
+        result = import_file(reg, path, reason=reason, draft=draft)
+        click.echo(f"{_outcome(result)}: {result.case_id} (version {result.version})")
+        for problem in result.problems:
+            click.echo(f"  - {problem}")
+
+
+def _outcome(result) -> str:
+    if not result.changed:
+        return "Uændret"
+    kind = "Ny sag" if result.created else "Ny version"
+    return f"{kind}, kladde med {len(result.problems)} fejl" if not result.valid else kind
+
+
+@cases_group.command("list")
+@click.option("--open", "open_only", is_flag=True, help="Kun åbne sager.")
+@click.option("--mine", is_flag=True, help="Kun sager, du selv har oprettet.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv listen som JSON.")
+@today_option
+@with_register
+def list_command(reg, open_only, mine, as_json, today):
+    """Vis sagerne i registret med version, status og næste frist.
+
+    Eksempel: beredskab cases list --open
+    """
+    from ..register import list_cases
+
+    cases = list_cases(reg, today=today, open_only=open_only, created_by=reg.user if mine else None)
+    if as_json:
+        click.echo(json.dumps([_summary_json(c) for c in cases], ensure_ascii=False, indent=2))
+        return
+    if not cases:
+        click.echo("Ingen sager i registret.")
+        return
+    click.echo(f"{'Sag':<16} {'Ver.':>4}  {'Status':<14} {'Næste frist':<12} Oprettet af")
+    for c in cases:
+        due = c.next_due.isoformat() if c.next_due else "-"
+        click.echo(f"{c.id:<16} {c.version:>4}  {_status(c):<14} {due:<12}{' !' if c.overdue else '  '} {c.created_by}")
+    overdue = sum(c.overdue for c in cases)
+    click.echo(f"{len(cases)} sag(er); {overdue} med overskredet frist.")
+
+
+def _status(summary) -> str:
+    status = "åben" if summary.is_open else "lukket"
+    return f"{status}, kladde" if not summary.valid else status
+
+
+def _summary_json(c) -> dict:
+    return {"case_id": c.id, "version": c.version, "open": c.is_open, "draft": not c.valid,
+            "next_due": c.next_due.isoformat() if c.next_due else None, "overdue": c.overdue,
+            "created_by": c.created_by, "saved_by": c.saved_by, "saved_at": c.saved_at, "closed_at": c.closed_at}
+
+
+@cases_group.command("show")
+@case_id_argument
+@click.option("--history", "with_history", is_flag=True, help="Vis også alle versioner: hvem, hvornår og hvorfor.")
+@today_option
+@with_register
+def show_command(reg, case_id, with_history, today):
+    """Vis en sag: status, nyeste version og handleplanen (eller kladdens fejl).
+
+    Eksempel: beredskab cases show KME-2026-031 --history
+    """
+    from ..register import get_case, history, validated
+    from ..register.cases import danish_time
+
+    record = get_case(reg, case_id)
+    current = record.current
+    state = "åben" if record.is_open else f"lukket {danish_time(record.closed_at)} af {record.closed_by}"
+    click.echo(f"Sag {record.id} · {state} · oprettet {danish_time(record.created_at)} af {record.created_by}")
+    click.echo(f"Version {current.version}, gemt {current.saved_at_text} af {current.saved_by}"
+               + (f": {current.reason}" if current.reason else ""))
+    if current.draft:
+        click.echo(f"Kladde med {len(current.problems)} fejl:")
+        for problem in current.problems:
+            click.echo(f"  - {problem}")
+    else:
+        click.echo("")
+        for line in reg.engine.check_lines(validated(reg, current), today):
+            click.echo(line)
+    if with_history:
+        click.echo("")
+        click.echo("Historik:")
+        for v in history(reg, case_id):
+            draft = " (kladde)" if v.draft else ""
+            click.echo(f"  {v.version:>3}  {v.saved_at_text} af {v.saved_by}{draft}" + (f": {v.reason}" if v.reason else ""))
+
+
+@cases_group.command("export")
+@click.argument("case_id", metavar="SAGSNUMMER", required=False)
+@click.option("--version", "version", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Hent denne version (ellers den nyeste).")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None, metavar="SAG.json",
+              help="Skriv sagen i denne fil (ellers på standardoutput).")
+@click.option("--person", default=None, metavar="NAVN",
+              help="Hent i stedet alle sager, der nævner personen (til en anmodning om indsigt), som JSON.")
+@with_register
+def export_command(reg, case_id, version, output, person):
+    """Hent en sag fra registret som sagsfil (JSON), eller alle sager om én person (--person).
+
+    Filen kan rettes og lægges tilbage med 'cases import'.
+
+    Eksempel: beredskab cases export KME-2026-031 -o sag.json
+    """
+    from ..engine import dump_case
+    from ..register import export_case
+
+    if person is not None:
+        from ..register.people import export_person
+
+        data = export_person(reg, person)
+    elif case_id is None:
+        raise click.MissingParameter(param=click.get_current_context().command.params[0])
+    else:
+        data = export_case(reg, case_id, version)
+    _emit(dump_case(data), output)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        from ..output.files import replace_file
+
+        click.echo(f"Skrevet: {replace_file(output, data)}")
+
+
+@cases_group.command("set")
+@case_id_argument
+@set_option
+@reason_option
+@draft_option
+@click.option("--base", "base_version", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Versionen, ændringen bygger på; er sagen gemt siden, afvises den (ellers den nyeste).")
+@with_register
+def set_command(reg, case_id, assignments, reason, draft, base_version):
+    """Ret felter i en sag og gem resultatet som en ny version.
+
+    Eksempel: beredskab cases set KME-2026-031 --set followup.safetynet_registered_at=2026-11-24
+    """
+    from ..register import set_fields
+
+    if not assignments:
+        raise click.MissingParameter(param_hint="'--set'", param_type="option")
+    result = set_fields(reg, case_id, reg.engine.assignments(assignments), reason=reason, draft=draft,
+                        base_version=base_version)
+    click.echo(f"{_outcome(result)}: {result.case_id} (version {result.version})")
+    for problem in result.problems:
+        click.echo(f"  - {problem}")
+
+
+@cases_group.command("close")
+@case_id_argument
+@with_register
+def close_command(reg, case_id):
+    """Luk en sag: dens opgaver vises ikke længere i 'overdue', og opbevaringsfristen begynder.
+
+    Eksempel: beredskab cases close KME-2026-031
+    """
+    from ..register import close_case
+    from ..register.cases import danish_time
+
+    click.echo(f"Lukket: {case_id} ({danish_time(close_case(reg, case_id))})")
+
+
+@cases_group.command("reopen")
+@case_id_argument
+@with_register
+def reopen_command(reg, case_id):
+    """Genåbn en lukket sag.
+
+    Eksempel: beredskab cases reopen KME-2026-031
+    """
+    from ..register import reopen_case
+
+    reopen_case(reg, case_id)
+    click.echo(f"Genåbnet: {case_id}")

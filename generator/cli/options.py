@@ -1,0 +1,46 @@
+"""The options several commands share, defined once (``--plan``, ``--out``, ``--force``, ``--set``, ``--today``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ._danish import DanishBadParameter
+
+#: Default output folder (relative to where the command runs).
+DEFAULT_OUT = "output"
+
+plan_option = click.option(
+    "--plan", "plan_dir", type=click.Path(path_type=Path), envvar="BEREDSKAB_PLAN", default=None,
+    help="Mappe med en lokal planpakke (ellers standardplanen). Kan også sættes med BEREDSKAB_PLAN.",
+)
+out_option = click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+    help="Mappe, dokumenterne skrives i (en undermappe pr. sag).",
+)
+force_option = click.option("--force", is_flag=True, help="Overskriv dokumenter, der allerede findes.")
+case_argument = click.argument("case_file", metavar="SAG.json", type=click.Path(path_type=Path))
+set_option = click.option(
+    "--set", "assignments", multiple=True, metavar="STI=VÆRDI",
+    help="Sæt et felt uden at rette i filen (kan gentages), fx --set incident.police.reported=j.",
+)
+form_argument = click.argument("form", metavar="FORMULAR")
+
+
+def _parse_today(ctx, param, value):
+    from ..dates import DateParseError, parse_date
+
+    if value is None:
+        return date.today()
+    try:
+        return parse_date(value)
+    except DateParseError as err:
+        raise DanishBadParameter(str(err), ctx=ctx, param=param) from err
+
+
+today_option = click.option(
+    "--today", callback=_parse_today, metavar="DATO", default=None,
+    help="Dagen, frister og overskredne opgaver regnes ud fra (standard: i dag), fx 2026-11-26.",
+)
