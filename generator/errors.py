@@ -159,9 +159,12 @@ class StaleCase(RegisterError):
     def __init__(self, case_id: str, base_version: int, version: int, saved_by: str, saved_at: str):
         self.case_id, self.base_version, self.version = case_id, base_version, version
         self.saved_by, self.saved_at = saved_by, saved_at
-        super().__init__(
-            f"sagen {shown(case_id)} er ændret, siden du hentede den (version {base_version}): "
-            f"{shown(saved_by)} gemte version {version} {saved_at}; hent den nye version og ret igen")
+        if base_version == 0:  # the save was meant to create the case
+            text = f"sagen {shown(case_id)} findes allerede: {shown(saved_by)} gemte version {version} {saved_at}"
+        else:
+            text = (f"sagen {shown(case_id)} er ændret, siden du hentede den (version {base_version}): "
+                    f"{shown(saved_by)} gemte version {version} {saved_at}; hent den nye version og ret igen")
+        super().__init__(text)
 
 
 class DamagedRegister(RegisterError):

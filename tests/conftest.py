@@ -126,3 +126,29 @@ def example(engine, example_data):
         return engine.validate(example_data(name), now=NOW)
 
     return load
+
+
+# --- the case register ----------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_user_register(tmp_path, monkeypatch):
+    """No test touches the per-user register file: BEREDSKAB_DB points into the test's folder."""
+    monkeypatch.setenv("BEREDSKAB_DB", str(tmp_path / "default-register.sqlite3"))
+    monkeypatch.setenv("BEREDSKAB_USER", "testbruger")
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    """Where a test's register file goes (a real SQLite file)."""
+    return tmp_path / "register.sqlite3"
+
+
+@pytest.fixture
+def register(db_path, engine):
+    """An open register on a fresh file, acting as the leader 'hbr', its clock at NOW."""
+    from beredskab.register import Register
+
+    with Register.open(db_path, engine=engine, user="hbr") as reg:
+        reg.clock = lambda: NOW.astimezone()
+        yield reg
