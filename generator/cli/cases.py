@@ -251,3 +251,21 @@ def reopen_command(reg, case_id):
 
     reopen_case(reg, case_id)
     click.echo(f"Genåbnet: {case_id}")
+
+
+@click.command("overdue", cls=DanishCommand)
+@today_option
+@click.option("--within", type=click.IntRange(min=0), default=0, metavar="DAGE",
+              help="Vis også opgaver med frist inden for så mange dage.")
+@with_register
+def overdue_command(reg, today, within):
+    """Vis alle åbne sagers overskredne (og kommende) opgaver, den tidligste frist først.
+
+    Slutter med kode 0, også når noget er overskredet.
+
+    Eksempel: beredskab overdue --within 7
+    """
+    from ..register.overview import overdue, overdue_lines
+
+    for line in overdue_lines(overdue(reg, today, within), today, within):
+        click.echo(line)

@@ -1,0 +1,70 @@
+"""``overdue``: every open case's overdue and coming tasks, from the tasks the engine computed on save."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from beredskab.cli.commands import cli
+from beredskab.register import close_case, save, set_fields
+from beredskab.register.overview import overdue
+
+from .conftest import EXAMPLES, TODAY
+
+
+def _imported(register, example_data):
+    for name in ("phone_threat", "counter_violence", "harassment_ban"):
+        save(register, example_data(name))
+
+
+def test_overdue_lists_what_the_action_plan_marks_overdue(register, engine, example_data):
+    _imported(register, example_data)
+    found = [(t.case_id, t.item_id) for t in overdue(register, TODAY)]
+    expected = []
+    for name in ("phone_threat", "counter_violence", "harassment_ban"):
+        case = engine.validate(example_data(name))
+        expected += [(case.id, item.id) for item in engine.checklist(case, TODAY) if item.overdue]
+    assert sorted(found) == sorted(expected)
+    assert ("KME-2026-031", "safetynet_registration") in found
+
+
+def test_overdue_is_soonest_first_and_within_adds_coming_tasks(register, example_data):
+    _imported(register, example_data)
+    early = date(2026, 11, 18)
+    tasks = overdue(register, early, within=7)
+    assert [t.due for t in tasks] == sorted(t.due for t in tasks)
+    coming = {(t.case_id, t.item_id): t for t in tasks if not t.overdue}
+    safetynet = coming[("KME-2026-031", "safetynet_registration")]
+    assert safetynet.due == date(2026, 11, 22) and safetynet.status == "Ikke udført"
+    assert safetynet.who == "Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder"
+    assert ("KME-2026-031", "safetynet_registration") not in {(t.case_id, t.item_id) for t in overdue(register, early)}
+
+
+def test_overdue_follows_the_newest_version_and_leaves_closed_cases_out(register, example_data):
+    _imported(register, example_data)
+    set_fields(register, "KME-2026-031", [("followup.safetynet_registered_at", "2026-11-21")])
+    assert ("KME-2026-031", "safetynet_registration") not in {(t.case_id, t.item_id)
+                                                               for t in overdue(register, TODAY)}
+    close_case(register, "KME-2026-031")
+    assert "KME-2026-031" not in {t.case_id for t in overdue(register, TODAY)}
+
+
+def test_drafts_have_no_tasks_in_the_overview(register, example_data):
+    data = example_data("phone_threat")
+    del data["incident"]["description"]
+    save(register, data, draft=True)
+    assert overdue(register, TODAY) == []
+
+
+def test_cli_overdue_on_the_examples_with_a_fixed_today(runner, db_path):
+    db = ["--db", str(db_path)]
+    runner.invoke(cli, ["cases", "import", *sorted(str(p) for p in EXAMPLES.glob("*.json")), *db])
+    result = runner.invoke(cli, ["overdue", "--today", "2026-11-26", *db])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Overskredne og kommende opgaver pr. 26. november 2026"
+    assert "[!] 2026-11-22  KME-2026-031  Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage)" in lines
+    rows = [line for line in lines if line.startswith("[")]
+    assert [row.split()[1] for row in rows] == sorted(row.split()[1] for row in rows)
+    assert lines[-1].endswith("er overskredet; 0 har frist snart.")
+    nothing = runner.invoke(cli, ["overdue", "--today", "2026-10-01", *db])
+    assert nothing.output == "Ingen åbne sager har overskredne opgaver pr. 1. oktober 2026.\n"
