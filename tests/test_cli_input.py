@@ -40,7 +40,7 @@ def test_schema_writes_a_file_editors_can_use(runner, tmp_path):
 def test_schema_of_one_form_prints_only_that_section(runner):
     result = runner.invoke(cli, ["schema", "support"])
     assert result.exit_code == 0
-    assert set(json.loads(result.stdout)["properties"]) == {"$schema", "support"}
+    assert set(json.loads(result.stdout)["properties"]) == {"$schema", "$version", "support"}
 
 
 def test_validate_with_set_coerces_values_by_the_schema(runner):

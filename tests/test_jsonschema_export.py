@@ -87,4 +87,4 @@ def test_schema_has_danish_titles_labels_and_required_fields(forms):
     channel = incident["properties"]["channel"]
     assert channel["title"] == "Kontaktform" and channel["description"] == "Hvordan foregik kontakten?"
     assert dict(zip(channel["enum"], channel["enumDescriptions"]))["phone"] == "Telefon"
-    assert set(schema["properties"]) == {"$schema", "incident"}
+    assert set(schema["properties"]) == {"$schema", "$version", "incident"}
