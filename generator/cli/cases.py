@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ._danish import DanishCommand, DanishHelpOption
-from .options import plan_option, set_option, today_option
+from .options import force_option, out_option, plan_option, set_option, today_option
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="FIL",
@@ -139,6 +139,7 @@ def show_command(reg, case_id, with_history, today):
     """
     from ..register import get_case, history, validated
     from ..register.cases import danish_time
+    from ..register.documents import documents
 
     record = get_case(reg, case_id)
     current = record.current
@@ -154,6 +155,13 @@ def show_command(reg, case_id, with_history, today):
         click.echo("")
         for line in reg.engine.check_lines(validated(reg, current), today):
             click.echo(line)
+    made = documents(reg, case_id)
+    if made:
+        click.echo("")
+        click.echo("Dokumenter dannet fra registret:")
+        for d in made:
+            click.echo(f"  {d.file_name} · version {d.version} · {danish_time(d.generated_at)} af {d.generated_by}"
+                       f" · SHA-256 {d.sha256[:12]}")
     if with_history:
         click.echo("")
         click.echo("Historik:")
@@ -223,6 +231,27 @@ def set_command(reg, case_id, assignments, reason, draft, base_version):
     click.echo(f"{_outcome(result)}: {result.case_id} (version {result.version})")
     for problem in result.problems:
         click.echo(f"  - {problem}")
+
+
+@cases_group.command("generate")
+@case_id_argument
+@click.option("--doc", "names", multiple=True, metavar="NAVN",
+              help="Dan kun dette dokument (kan gentages). Uden --doc dannes alle, der gælder for sagen.")
+@click.option("--version", "version", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Dan dokumenterne igen fra denne (tidligere) version (ellers den nyeste).")
+@out_option
+@force_option
+@today_option
+@with_register
+def generate_command(reg, case_id, names, version, out_dir, force, today):
+    """Dan en sags dokumenter fra registret; hvert dokument noteres med version og kontrolsum.
+
+    Eksempel: beredskab cases generate KME-2026-031 --out output
+    """
+    from ..register.documents import generate
+
+    for path in generate(reg, case_id, out_dir, names, version=version, today=today, force=force):
+        click.echo(f"Skrevet: {path}")
 
 
 @cases_group.command("close")

@@ -76,8 +76,40 @@ CREATE TABLE access_log (
 CREATE INDEX access_log_case ON access_log (case_id);
 """
 
+#: Schema step 2: the documents made from the register (as manifest.json records them),
+#: and the log of purged cases (case number and dates only: no personal data).
+STEP_2 = """
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    case_id       TEXT NOT NULL,
+    version       INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    file_name     TEXT NOT NULL,
+    sha256        TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    template      TEXT NOT NULL,
+    reference_sha256 TEXT,
+    forms         TEXT NOT NULL,
+    case_sha256   TEXT NOT NULL,
+    generator_version TEXT NOT NULL,
+    today         TEXT NOT NULL,
+    generated_at  TEXT NOT NULL,
+    generated_by  TEXT NOT NULL,
+    FOREIGN KEY (case_id, version) REFERENCES versions (case_id, version) ON DELETE CASCADE
+);
+CREATE INDEX documents_case ON documents (case_id, version);
+
+CREATE TABLE purges (
+    id         INTEGER PRIMARY KEY,
+    case_id    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    closed_at  TEXT NOT NULL,
+    purged_at  TEXT NOT NULL
+);
+"""
+
 #: The steps in order; ``STEPS[n - 1]`` takes a database from version n-1 to n.
-STEPS: list[str] = [STEP_1]
+STEPS: list[str] = [STEP_1, STEP_2]
 
 #: The schema version this beredskab writes.
 LATEST = len(STEPS)
