@@ -282,6 +282,41 @@ def reopen_command(reg, case_id):
     click.echo(f"Genåbnet: {case_id}")
 
 
+@cases_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Vis kun, hvilke sager der ville blive slettet.")
+@today_option
+@with_register
+def purge_command(reg, dry_run, today):
+    """Slet lukkede sager, hvis opbevaringsfrist (plan.yaml: retention_years, standard 5 år) er udløbet.
+
+    Sagen slettes med alle versioner og dokumentnoter; kun sagsnummer og datoer gemmes.
+
+    Eksempel: beredskab cases purge --dry-run
+    """
+    from ..register.cases import danish_time
+    from ..register.retention import purge
+
+    found = purge(reg, today, dry_run=dry_run)
+    verb = "Slettes" if dry_run else "Slettet"
+    for case in found:
+        click.echo(f"{verb}: {case.case_id} (lukket {danish_time(case.closed_at)}, frist {case.expires.isoformat()})")
+    tail = "ville blive slettet (intet er slettet)" if dry_run else "er slettet"
+    click.echo(f"{len(found)} sag(er) {tail}.")
+
+
+@cases_group.command("backup")
+@click.argument("target", metavar="FIL", type=click.Path(path_type=Path))
+@with_register
+def backup_command(reg, target):
+    """Tag en sikkerhedskopi af hele registret, også mens andre arbejder i det.
+
+    Eksempel: beredskab cases backup sager-2026-12-01.sqlite3
+    """
+    from ..register.backup import backup
+
+    click.echo(f"Skrevet: {backup(reg, target)}")
+
+
 @click.command("overdue", cls=DanishCommand)
 @today_option
 @click.option("--within", type=click.IntRange(min=0), default=0, metavar="DAGE",
