@@ -97,6 +97,12 @@ def _long_date(day: date) -> str:
     return _babel_date(day, format="d. MMMM y", locale="da_DK")
 
 
+@lru_cache(maxsize=256)
+def month_year(day: date) -> str:
+    """``november 2026``: the month of ``day`` in Danish (tables by month)."""
+    return _babel_date(day, format="LLLL y", locale="da_DK")
+
+
 def long_datetime(value: date | datetime | None) -> str:
     """``24. november 2026 kl. 10.30``; a plain date stays a date."""
     if value is None:

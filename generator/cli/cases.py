@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ._danish import DanishCommand, DanishHelpOption
-from .options import force_option, out_option, plan_option, set_option, today_option
+from .options import force_option, out_option, parse_date_option, plan_option, set_option, today_option
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="FIL",
@@ -333,3 +333,37 @@ def overdue_command(reg, today, within):
 
     for line in overdue_lines(overdue(reg, today, within), today, within):
         click.echo(line)
+
+
+@click.command("stats", cls=DanishCommand)
+@click.option("--year", type=click.IntRange(1900, 2999), default=None, metavar="ÅÅÅÅ",
+              help="Året, der tælles (standard: i år).")
+@click.option("--from", "start", callback=parse_date_option, default=None, metavar="DATO",
+              help="Første dag i perioden (sammen med --to).")
+@click.option("--to", "end", callback=parse_date_option, default=None, metavar="DATO",
+              help="Sidste dag i perioden (sammen med --from).")
+@click.option("--chart", type=click.Path(path_type=Path), default=None, metavar="FIL.png|FIL.svg",
+              help="Tegn tallene som diagram i denne fil (PNG eller SVG).")
+@click.option("--json", "as_json", is_flag=True, help="Skriv tallene som JSON.")
+@with_register
+def stats_command(reg, year, start, end, chart, as_json):
+    """Tal til årsopgørelsen: hændelser efter type, kontaktform, udøver, afdeling og måned, sygefravær og politianmeldelser.
+
+    Eksempel: beredskab stats --year 2026 --chart vold-2026.png
+    """
+    from ..register.stats import period, stats, stats_lines
+
+    first, last = period(year, start, end, today=reg.now().date())
+    result = stats(reg, first, last)
+    if chart is not None:
+        from ..output.files import replace_file
+        from ..register.chart import chart_format, draw
+
+        written = replace_file(chart, draw(result, chart_format(chart.suffix)))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in stats_lines(result):
+            click.echo(line)
+    if chart is not None:
+        click.echo(f"Skrevet: {written}", err=as_json)

@@ -19,7 +19,7 @@ from ..version import __version__
 from ._console import flush_stdout, os_error_message, silence_stdout, take_debug, utf8_streams
 from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
 from ._debug import scrubbed_traceback
-from .cases import cases_group, overdue_command
+from .cases import cases_group, overdue_command, stats_command
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, out_option, plan_option,  # noqa: F401
                       set_option, today_option)
 from ..errors import BeredskabError
@@ -385,3 +385,4 @@ def _interrupt(signum, frame) -> None:
 # The case register's commands (cli/cases.py).
 cli.add_command(cases_group)
 cli.add_command(overdue_command)
+cli.add_command(stats_command)

@@ -29,15 +29,20 @@ set_option = click.option(
 form_argument = click.argument("form", metavar="FORMULAR")
 
 
-def _parse_today(ctx, param, value):
+def parse_date_option(ctx, param, value):
+    """A date option's text as a date (ISO or Danish); None when not given."""
     from ..dates import DateParseError, parse_date
 
     if value is None:
-        return date.today()
+        return None
     try:
         return parse_date(value)
     except DateParseError as err:
         raise DanishBadParameter(str(err), ctx=ctx, param=param) from err
+
+
+def _parse_today(ctx, param, value):
+    return date.today() if value is None else parse_date_option(ctx, param, value)
 
 
 today_option = click.option(
