@@ -14,13 +14,14 @@ the engine (case, rules, render, word, output, pack) are its parts.
 from .version import __version__
 
 from .errors import (  # noqa: E402 - errors import nothing of beredskab
-    BeredskabError, CaseError, EnvironmentFailure, FormError, IntegrityError, OutputError, PackError, Problem,
-    TemplateError,
+    BeredskabError, CaseError, DamagedRegister, EnvironmentFailure, FormError, IntegrityError, OutputError,
+    PackError, Problem, RegisterError, StaleCase, TemplateError, UnknownCase,
 )
 
 __all__ = [
     "__version__", "Engine", "Case", "Problem", "BeredskabError", "CaseError", "FormError", "PackError",
     "TemplateError", "OutputError", "EnvironmentFailure", "IntegrityError",
+    "RegisterError", "StaleCase", "UnknownCase", "DamagedRegister",
 ]
 
 
