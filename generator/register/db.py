@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import DamagedRegister, EnvironmentFailure, RegisterError
+from ..output.files import ensure_dir
 
 #: Environment variable naming the register file (``--db`` wins over it).
 ENV_DB = "BEREDSKAB_DB"
@@ -49,9 +50,11 @@ def _create_file(path: Path) -> None:
 
     SQLite would create the file with the umask's mode (often 0644); its ``-wal``
     and ``-shm`` files copy the mode of the database file, so 0600 here covers all three.
+    Only a folder made here is made private (on Windows: an ACL for the user alone);
+    an existing one, where someone chose to keep the register, is left as it is.
     """
     if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True)
+        ensure_dir(path.parent, private=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
