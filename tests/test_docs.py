@@ -30,9 +30,6 @@ def test_docs_the_command_list_is_what_we_ship():
         ("batch",), ("cases", "backup"), ("cases", "close"), ("cases", "export"), ("cases", "generate"),
         ("cases", "import"), ("cases", "list"), ("cases", "purge"), ("cases", "reopen"), ("cases", "set"),
         ("cases", "show"), ("check",), ("fill",), ("forms",), ("generate",), ("init",), ("overdue",),
-        ("batch",), ("cases", "backup"), ("cases", "close"), ("cases", "export"), ("cases", "generate"),
-        ("cases", "import"), ("cases", "list"), ("cases", "purge"), ("cases", "reopen"), ("cases", "set"),
-        ("cases", "show"), ("check",), ("fill",), ("forms",), ("generate",), ("init",), ("overdue",),
         ("plan", "check"), ("plan", "defaults"), ("plan", "init"), ("schema",), ("stats",), ("validate",),
         ("verify",),
     ]
