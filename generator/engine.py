@@ -11,7 +11,7 @@ data in, bytes out; nothing here prints, exits, or reads the clock where a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -27,9 +27,11 @@ from .output.files import document_path, write_all
 from .output.pdf import convert as convert_pdf
 from .pack.loader import Pack, load_pack
 from .render.renderer import Renderer
-from .rules import evaluation as rules
+from .rules import evaluation as rules, legal, reach
 from .rules.checklist import Item
-from .rules.evaluation import DocumentAdvice, Evaluation
+from .rules.documents import DocumentAdvice
+from .rules.evaluation import Evaluation
+from .rules.obligations import Obligations, load as load_obligations
 
 #: Names a template sees besides the case sections (see Engine.context).
 CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc")
@@ -76,7 +78,9 @@ class Engine:
         :param workers: most worker processes rendering an untrusted pack's documents at
             once (a threaded web server may want more than one; they start on first use).
         """
-        return cls.from_pack(load_pack(plan_dir), workers=workers)
+        engine = cls.from_pack(load_pack(plan_dir), workers=workers)
+        engine.obligations  # noqa: B018 - read and checked once per pack load, not per case
+        return engine
 
     @classmethod
     def from_pack(cls, pack: Pack, forms: Forms | None = None, workers: int = 1) -> "Engine":
@@ -90,15 +94,27 @@ class Engine:
     def _in_process(cls, pack: Pack, forms: Forms | None = None) -> "Engine":
         """An engine rendering in this process (the default pack; and inside a worker)."""
         forms = forms if forms is not None else load_forms(pack)
-        return cls(pack=pack, forms=forms, renderer=Renderer(pack, forms))
+        return cls(pack=pack, forms=forms, renderer=Renderer(pack, forms))  # obligations: on first use
 
     @property
     def settings(self) -> dict:
         return self.pack.settings
 
+    @cached_property
+    def obligations(self) -> Obligations:
+        """The plan's obligations (plan.yaml checklist, due_dates, documents, safetynet), checked."""
+        return load_obligations(self.settings, self.forms.schema, self.pack.locate)
+
+    def obligation_warnings(self) -> list[str]:
+        """``Advarsel:`` lines for ``plan check``: legal obligations of the default plan that this
+        pack removes or loosens, and obligations that can never apply or be done with its forms."""
+        default = self if self.pack.dirs == (self.pack.default_dir,) else Engine.load(self.pack.default_dir)
+        return legal.warnings(default.obligations, self.obligations) + reach.warnings(self.obligations)
+
     def documents(self) -> dict[str, dict]:
         """Every document of the pack: name -> {title, description}."""
-        return rules.documents(self.settings)
+        return {name: {"title": rule.title, "description": rule.description}
+                for name, rule in self.obligations.documents.items()}
 
     # -- case data in --------------------------------------------------------------------
 
@@ -140,11 +156,11 @@ class Engine:
 
     def evaluate(self, case: Case, today: date | None = None) -> Evaluation:
         """The plan's rules applied to ``case`` on ``today``: documents, deadlines, checklist."""
-        return rules.evaluate(case.data, self.settings, today or date.today())
+        return rules.evaluate(self.obligations, case.data, today or date.today())
 
-    def applicable(self, case: Case) -> list[DocumentAdvice]:
+    def applicable(self, case: Case, today: date | None = None) -> list[DocumentAdvice]:
         """Every document of the pack: whether it applies to ``case``, and the Danish reason."""
-        return rules.document_advice(case.data, self.settings)
+        return self.evaluate(case, today).documents
 
     def checklist(self, case: Case, today: date | None = None) -> list[Item]:
         """The dated checklist of the plan's obligations in ``case`` (what, who, due, status)."""
@@ -154,14 +170,14 @@ class Engine:
         """The action plan as Danish text lines (``beredskab check``)."""
         return rules.check_lines(self.evaluate(case, today), case.id)
 
-    def select(self, case: Case, names: Iterable[str] = ()) -> list[str]:
+    def select(self, case: Case, names: Iterable[str] = (), today: date | None = None) -> list[str]:
         """The documents to make: those asked for by name, else every one that applies."""
         names = list(names)
         known = self.documents()
         for name in names:
             if name not in known:
                 raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(known)}")
-        return names or [advice.name for advice in self.applicable(case) if advice.applies]
+        return names or [advice.name for advice in self.applicable(case, today) if advice.applies]
 
     # -- documents out ---------------------------------------------------------------------
 
@@ -247,7 +263,7 @@ class Engine:
         case_sha256 = manifest.case_hash(case.data)
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}
-        for name in self.select(case, names):
+        for name in self.select(case, names, today):
             path = document_path(Path(out_dir), case.id, name)
             files[path] = self.render(case, name, today, evaluation, now=now)
             entries[path.name] = manifest.document_entry(

@@ -24,8 +24,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from generator.cli import cli
-from generator.errors import BeredskabError
+from beredskab.cli.commands import cli
+from beredskab.errors import BeredskabError
 
 from .conftest import DATA, EXAMPLES, NOW
 
@@ -126,11 +126,11 @@ def test_check_output_is_unchanged(runner, tmp_path, name, day):
 
 @pytest.mark.parametrize("name", CASES)
 def test_documents_are_unchanged(engine, name):
-    case = engine.forms.validate(copy.deepcopy(case_data(name)), now=NOW)
+    case = engine.validate(copy.deepcopy(case_data(name)), now=NOW)
     evaluation = engine.evaluate(case, DOCUMENT_DAY)
     for document in engine.documents():
         try:
-            text = docx_text(engine.render_docx(case, document, DOCUMENT_DAY, evaluation))
+            text = docx_text(engine.render(case, document, DOCUMENT_DAY, evaluation))
         except BeredskabError as err:  # e.g. the visit ban of a case without a ban
             text = f"(kan ikke dannes: {type(err).__name__})\n"
         compare(GOLDEN / name / f"{document}.txt", text)

@@ -105,7 +105,10 @@ def test_pack_form_changes_label_and_help_but_keeps_the_rest(make_pack):
 
 
 def test_pack_form_removes_a_field_with_null(make_pack, phone_threat_data):
-    pack = make_pack({"forms/incident.yaml": "incident:\n  schema:\n    debriefing_at: ~\n"})
+    # The checklist item 'debriefing' reads the field, so the pack makes it a reminder too
+    # (tests/test_obligations.py: without that, loading the pack names the item and the field).
+    pack = make_pack({"forms/incident.yaml": "incident:\n  schema:\n    debriefing_at: ~\n",
+                      "plan.yaml": "checklist:\n  debriefing:\n    done: ~\n    done_at: ~\n"})
     engine = Engine.load(pack)
     assert "debriefing_at" not in engine.forms.schema["incident"]["schema"]
     with pytest.raises(CaseError, match="incident.debriefing_at"):

@@ -1,4 +1,8 @@
-"""The plan's rules: deadlines at their edges, the checklist's status, documents that apply, Safetynet class."""
+"""The plan's rules: deadlines at their edges, the checklist's status, documents that apply, Safetynet class.
+
+The rules are the obligations in plan.yaml, read by beredskab/rules (see tests/test_conditions.py for
+the condition vocabulary and tests/test_obligations.py for packs that change them).
+"""
 
 from __future__ import annotations
 
@@ -7,25 +11,39 @@ from datetime import date, datetime
 
 import pytest
 
-from beredskab.rules import evaluation as rules
 from beredskab.dates import last_day_of_months
 from beredskab.errors import PackError
+from beredskab.rules.evaluation import evaluate
+from beredskab.rules.obligations import load
 
 from .conftest import TODAY
+
+
+def with_settings(engine, settings: dict):
+    """The obligations of ``settings`` (a changed copy of the default pack's) over the default forms."""
+    return load(settings, engine.forms.schema)
+
+
+def deadlines(engine, case: dict) -> dict:
+    return engine.evaluate(case, TODAY).deadlines
 
 
 # --- deadline arithmetic at the edges ------------------------------------------------
 
 @pytest.mark.parametrize("incident, days, due", [
     (datetime(2026, 11, 17, 10, 40), 5, date(2026, 11, 22)),
-    (datetime(2026, 11, 17, 23, 59), 0, date(2026, 11, 17)),
     (datetime(2026, 1, 29, 8, 0), 5, date(2026, 2, 3)),
     (datetime(2026, 12, 29, 9, 0), 5, date(2027, 1, 3)),
     (datetime(2028, 2, 26, 9, 0), 5, date(2028, 3, 2)),
     (datetime(2028, 2, 24, 9, 0), 5, date(2028, 2, 29)),
-], ids=["ordinary", "same-day", "month-end", "year-end", "leap-year-crossing", "lands-on-leap-day"])
-def test_safetynet_deadline_counts_calendar_days_from_the_incident(incident, days, due):
-    assert rules.safetynet_deadline(incident, days) == due
+    (datetime(2026, 11, 17, 23, 59), 1, date(2026, 11, 18)),
+], ids=["ordinary", "month-end", "year-end", "leap-year-crossing", "lands-on-leap-day", "late-evening"])
+def test_safetynet_deadline_counts_calendar_days_from_the_incident(engine, phone_threat, incident, days, due):
+    settings = copy.deepcopy(engine.settings)
+    settings["deadlines"]["safetynet_days"] = days
+    phone_threat.data["incident"]["occurred_at"] = {"start": incident}
+    found = evaluate(with_settings(engine, settings), phone_threat.data, TODAY).deadlines
+    assert found["safetynet_internal"].due == due
 
 
 @pytest.mark.parametrize("first_day, due", [
@@ -35,8 +53,9 @@ def test_safetynet_deadline_counts_calendar_days_from_the_incident(incident, day
     (date(2028, 2, 15), date(2028, 2, 29)),
     (date(2028, 2, 29), date(2028, 3, 14)),
 ], ids=["ordinary", "month-end", "year-end", "lands-on-leap-day", "from-leap-day"])
-def test_work_accident_deadline_is_14_days_after_the_first_day_of_absence(first_day, due):
-    assert rules.work_accident_deadline(first_day, 14) == due
+def test_work_accident_deadline_is_14_days_after_the_first_day_of_absence(engine, phone_threat, first_day, due):
+    phone_threat.data["incident"]["sick_leave"] = {"has_leave": True, "first_day": first_day}
+    assert deadlines(engine, phone_threat)["work_accident_legal"].due == due
 
 
 @pytest.mark.parametrize("start, due", [
@@ -45,8 +64,9 @@ def test_work_accident_deadline_is_14_days_after_the_first_day_of_absence(first_
     (datetime(2026, 12, 30, 9, 0), datetime(2027, 1, 2, 9, 0)),
     (datetime(2028, 2, 27, 12, 0), datetime(2028, 3, 1, 12, 0)),
 ], ids=["ordinary", "month-end", "year-end", "over-leap-day"])
-def test_victim_compensation_deadline_is_72_hours_after_the_incident(start, due):
-    assert rules.victim_compensation_deadline(start, 72) == due
+def test_victim_compensation_deadline_is_72_hours_after_the_incident(engine, phone_threat, start, due):
+    phone_threat.data["incident"]["occurred_at"] = {"start": start}
+    assert deadlines(engine, phone_threat)["victim_compensation_police_report"].due == due
 
 
 @pytest.mark.parametrize("valid_from, months, last", [
@@ -60,41 +80,55 @@ def test_victim_compensation_deadline_is_72_hours_after_the_incident(start, due)
     (date(2027, 3, 1), 12, date(2028, 2, 29)),
 ], ids=["ordinary", "six-months", "year-end", "month-end-clamped", "short-month",
         "from-leap-day", "before-leap-year", "ends-on-leap-day"])
-def test_ban_last_day_counts_the_first_day_in(valid_from, months, last):
-    assert rules.ban_last_day(valid_from, months) == last
+def test_ban_last_day_counts_the_first_day_in(engine, example, valid_from, months, last):
+    settings = copy.deepcopy(engine.settings)
+    settings["deadlines"]["ban_max_months"] = months
+    case = example("harassment_ban")
+    case.data["ban"]["valid_from"] = valid_from
+    assert evaluate(with_settings(engine, settings), case.data, TODAY).deadlines["ban_max_end"].due == last
     assert last_day_of_months(valid_from, months) == last
 
 
 # --- deadlines of a case ---------------------------------------------------------------
 
 def test_case_deadlines_of_the_phone_threat(phone_threat, engine):
-    deadlines = rules.case_deadlines(phone_threat.data, rules.deadline_settings(engine.settings))
-    assert list(deadlines) == ["safetynet_internal", "victim_compensation_police_report"]
-    assert deadlines["safetynet_internal"].text == "22. november 2026"
-    assert deadlines["victim_compensation_police_report"].text == "20. november 2026 kl. 10.40"
+    found = deadlines(engine, phone_threat)
+    assert list(found) == ["safetynet_internal", "victim_compensation_police_report"]
+    assert found["safetynet_internal"].text == "22. november 2026"
+    assert found["victim_compensation_police_report"].text == "20. november 2026 kl. 10.40"
 
 
 def test_case_deadlines_with_sick_leave_and_police_report(example, engine):
-    deadlines = rules.case_deadlines(example("counter_violence").data, rules.deadline_settings(engine.settings))
-    assert list(deadlines) == ["safetynet_internal", "work_accident_legal"]
-    assert deadlines["work_accident_legal"].due == date(2026, 11, 18)
-    assert deadlines["work_accident_legal"].basis == "14 dage efter første fraværsdag den 4. november 2026"
+    found = deadlines(engine, example("counter_violence"))
+    assert list(found) == ["safetynet_internal", "work_accident_legal"]
+    assert found["work_accident_legal"].due == date(2026, 11, 18)
+    assert found["work_accident_legal"].basis == "14 dage efter første fraværsdag den 4. november 2026"
 
 
 def test_case_deadlines_follow_the_numbers_in_plan_yaml(phone_threat, engine):
     settings = copy.deepcopy(engine.settings)
     settings["deadlines"]["safetynet_days"] = 3
-    deadlines = rules.case_deadlines(phone_threat.data, rules.deadline_settings(settings))
-    assert deadlines["safetynet_internal"].due == date(2026, 11, 20)
+    found = evaluate(with_settings(engine, settings), phone_threat.data, TODAY).deadlines
+    assert found["safetynet_internal"].due == date(2026, 11, 20)
+    assert found["safetynet_internal"].basis == "3 dage efter hændelsen den 17. november 2026"
 
 
-@pytest.mark.parametrize("value", [None, "5", 0, True], ids=["missing", "text", "zero", "boolean"])
+@pytest.mark.parametrize("value", ["5", 0, True], ids=["text", "zero", "boolean"])
 def test_deadline_settings_refuse_a_bad_number(engine, value):
     settings = copy.deepcopy(engine.settings)
     settings["deadlines"]["safetynet_days"] = value
     with pytest.raises(PackError) as info:
-        rules.deadline_settings(settings)
-    assert info.value.lines() == ["plan.yaml: 'deadlines.safetynet_days' skal være et positivt helt tal"]
+        with_settings(engine, settings)
+    assert info.value.lines() == ["'deadlines.safetynet_days' skal være et positivt helt tal (plan.yaml)"]
+
+
+def test_a_deadline_naming_a_number_the_pack_removed_is_a_pack_error(engine):
+    settings = copy.deepcopy(engine.settings)
+    settings["deadlines"]["safetynet_days"] = None
+    with pytest.raises(PackError) as info:
+        with_settings(engine, settings)
+    assert info.value.lines()[0].startswith("due_dates.safetynet_internal: tallet 'safetynet_days' findes ikke "
+                                            "i 'deadlines'")
 
 
 # --- the checklist -----------------------------------------------------------------------
@@ -190,23 +224,30 @@ def test_checklist_hearing_sent_but_unanswered_is_not_finished(engine, example):
 def test_checklist_a_pack_can_drop_an_item(engine, phone_threat):
     settings = copy.deepcopy(engine.settings)
     settings["checklist"]["apv_followup"] = None
-    ids = [item.id for item in rules.evaluate(phone_threat.data, settings, TODAY).checklist]
+    ids = [item.id for item in evaluate(with_settings(engine, settings), phone_threat.data, TODAY).checklist]
     assert "apv_followup" not in ids
 
 
 def test_checklist_unknown_item_in_plan_yaml_is_a_pack_error(engine, phone_threat):
     settings = copy.deepcopy(engine.settings)
-    settings["checklist"]["coffee"] = {"what": "Lav kaffe", "who": ["leader"]}
+    settings["checklist"]["coffee"] = {"what": "Lav kaffe", "who": ["leader", "barista"]}
     with pytest.raises(PackError) as info:
-        rules.evaluate(phone_threat.data, settings, TODAY)
-    assert "checklist.coffee" in info.value.lines()[0]
+        with_settings(engine, settings)
+    assert info.value.lines() == ["checklist.coffee: rollen 'barista' findes ikke i 'roles'; mulige: leader, "
+                                  "safety_representative, union_representative, safety_organisation, director, "
+                                  "work_environment_group, hr, employee (plan.yaml)"]
 
 
 def test_checklist_text_placeholders_are_not_python_format(engine, phone_threat):
     settings = copy.deepcopy(engine.settings)
-    settings["checklist"]["apv_followup"]["what"] = "{safetynet_days.__class__} {0} {safetynet_days}"
-    item = items_by_id(rules.evaluate(phone_threat.data, settings, TODAY))["apv_followup"]
-    assert item.what == "{safetynet_days.__class__} {0} 5"
+    settings["checklist"]["apv_followup"]["what"] = "{safetynet_days} {safetynet_internal} {0} {texts.no_ban}"
+    item = items_by_id(evaluate(with_settings(engine, settings), phone_threat.data, TODAY))["apv_followup"]
+    assert item.what == f"5 22. november 2026 {{0}} {engine.settings['texts']['no_ban']}"
+    settings["checklist"]["apv_followup"]["what"] = "{safetynet_days.__class__}"
+    with pytest.raises(PackError) as info:
+        with_settings(engine, settings)
+    assert info.value.lines() == ["ukendt pladsholder {safetynet_days.__class__} i 'checklist.apv_followup.what' "
+                                  "(plan.yaml)"]
 
 
 @pytest.mark.parametrize("name, item_id, applies", [
@@ -243,7 +284,8 @@ def test_checklist_reminders_name_who_the_plan_binds(engine, example):
     ("harassment_ban", ["incident_note", "personnel_file_note", "visit_ban", "safetynet_summary", "checklist"]),
 ], ids=["no-police-report", "police-report", "ban"])
 def test_applicable_documents_per_example(engine, example, name, documents):
-    assert rules.applicable_documents(example(name).data, engine.settings) == documents
+    assert engine.evaluate(example(name), TODAY).applicable() == documents
+    assert engine.select(example(name), today=TODAY) == documents
 
 
 @pytest.mark.parametrize("kind, types, cause", [
@@ -256,12 +298,12 @@ def test_applicable_documents_per_example(engine, example, name, documents):
 def test_safetynet_class_counts_offensive_acts_from_outside_as_violence(engine, phone_threat, kind, types, cause):
     phone_threat.data["incident"]["perpetrator"]["kind"] = kind
     phone_threat.data["incident"]["incident_types"] = types
-    found = rules.safetynet_class(phone_threat.data, engine.settings)
+    found = engine.evaluate(phone_threat, TODAY).safetynet
     assert found.cause == cause
     assert found.cause_label == engine.settings["choices"]["safetynet_cause"][cause]
 
 
 def test_safetynet_class_work_accident_only_with_sick_leave(engine, phone_threat, example):
-    assert rules.safetynet_class(phone_threat.data, engine.settings).work_accident is False
-    violence = rules.safetynet_class(example("counter_violence").data, engine.settings)
+    assert engine.evaluate(phone_threat, TODAY).safetynet.work_accident is False
+    violence = engine.evaluate(example("counter_violence"), TODAY).safetynet
     assert (violence.occupational_injury, violence.work_accident) == (True, True)

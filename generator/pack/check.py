@@ -6,6 +6,8 @@ line. The checks, in order (a stage whose input is broken is skipped):
 
 1. files: no symbolic link points out of the pack; every YAML file parses;
 2. forms: each form, merged over the default, is a valid Cerberus schema;
+   obligations: plan.yaml's checklist, due_dates, documents and safetynet name
+   fields, roles and conditions that exist (docs/skabeloner.md, chapter 9);
 3. templates: each compiles; what they extend or include exists and is named
    literally; every variable, case field (``incident.x``), plan.yaml setting
    (``plan.x``) and choice list (``label('x')``, ``choices.x``) they use exists;
@@ -14,7 +16,9 @@ line. The checks, in order (a stage whose input is broken is skipped):
    becomes a .docx; the pack's reference.docx has every style the writer uses;
 5. the plan traced: what the pack removed of the fields, choices, checklist items,
    documents and sections that docs/traceability.md relies on gives warnings
-   (``PackReport.warnings``), not problems: a department may drop a duty on purpose.
+   (``PackReport.warnings``), not problems: a department may drop a duty on purpose;
+   so do legal obligations the pack removes or loosens, and obligations that can
+   never apply or never be done with the pack's forms.
 
 Static checks see branches the example never takes; rendering sees what only
 data shows. Both are needed.
@@ -27,13 +31,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from cerberus import SchemaError
 
 from ..engine import REFERENCE_NAME, Engine
 from ..errors import BeredskabError, PackError, Problem, TemplateError
 from ..case.forms import Forms, load_forms, schema_error_parts
-from .loader import Pack, load_pack, read_yaml
+from .loader import Pack, load_pack, read_yaml, yaml_line
 from ._report import PackReport, _Collector
 from ._templatecheck import check_templates
 from .traceability import RenderedText, html_text, pack_warnings
@@ -66,10 +69,13 @@ def check_pack(plan_dir: str | Path) -> PackReport:
         forms = _check_forms(pack, folder, found, report)
         if forms is not None:
             engine = Engine.from_pack(pack, forms)
+            obligations = _check_obligations(engine, found)
             check_templates(engine, folder, found, report)
-            rendered = _check_documents(engine, folder, found, report)
-            reference_warnings = _check_reference(pack, folder, found)
-            report.warnings = reference_warnings + pack_warnings(engine, rendered)
+            if obligations:
+                rendered = _check_documents(engine, folder, found, report)
+                reference_warnings = _check_reference(pack, folder, found)
+                report.warnings = (reference_warnings + engine.obligation_warnings()
+                                   + pack_warnings(engine, rendered))
     if found.problems:
         raise PackError(found.problems)
     return report
@@ -143,19 +149,17 @@ def _error_keys(err: BeredskabError) -> list[str]:
 
 def _yaml_line(path: Path, keys: list[str]) -> int | None:
     """The line of the deepest of ``keys`` found in the YAML file (1-based)."""
+    return yaml_line(path, tuple(keys))[1]
+
+
+def _check_obligations(engine: Engine, found: _Collector) -> bool:
+    """The plan's obligations (plan.yaml checklist, due_dates, documents, safetynet) read and checked."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError):
-        return None
-    line = None
-    for key in keys:
-        if not isinstance(node, yaml.MappingNode):
-            break
-        match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
-        if match is None:
-            break
-        line, node = match[0].start_mark.line + 1, match[1]
-    return line
+        engine.obligations  # noqa: B018 - reading them checks them
+    except BeredskabError as err:
+        found.extend(err)
+        return False
+    return True
 
 
 # -- 3. templates --------------------------------------------------------------------

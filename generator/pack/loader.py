@@ -13,11 +13,12 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 from ..errors import PackError
+from ..rules.merge import replaced_whole
 
 #: Environment variable naming a department's pack, used when ``--plan`` is not given.
 PLAN_ENV = "BEREDSKAB_PLAN"
@@ -57,14 +58,42 @@ def read_yaml(path: Path) -> Any:
         raise PackError("ugyldig YAML", file=str(path), line=line, column=column) from err
 
 
-def deep_merge(base: Any, override: Any) -> Any:
-    """Merge ``override`` over ``base``: mappings key by key, anything else replaced."""
-    if isinstance(base, dict) and isinstance(override, dict):
+def deep_merge(base: Any, override: Any, whole: Callable[[tuple], bool] | None = None,
+               keys: tuple = ()) -> Any:
+    """Merge ``override`` over ``base``: mappings key by key, anything else replaced.
+
+    ``whole(keys)`` is true for the places whose value an override replaces whole
+    even when both are mappings (a condition in plan.yaml's obligations).
+    """
+    if isinstance(base, dict) and isinstance(override, dict) and not (whole and keys and whole(keys)):
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = deep_merge(base.get(key), value) if key in base else value
+            merged[key] = deep_merge(base.get(key), value, whole, (*keys, key)) if key in base else value
         return merged
     return override
+
+
+def yaml_line(path: Path, keys: tuple) -> tuple[int, int | None]:
+    """How many of ``keys`` the YAML file at ``path`` has, and the line (1-based) of the deepest.
+
+    Used only to point an error at its place, so the file is composed (nodes with
+    marks) again here rather than on every load.
+    """
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=_SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 0, None
+    depth, line = 0, None
+    for key in keys:
+        found = None
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            found = (node.value[key], node.value[key])
+        if found is None:
+            break
+        depth, line, node = depth + 1, found[0].start_mark.line + 1, found[1]
+    return depth, line
 
 
 def without_removed(mapping: dict) -> dict:
@@ -110,8 +139,21 @@ class Pack:
                 continue
             if not isinstance(data, dict):
                 raise PackError("plan.yaml skal være en samling af nøgler og værdier", file=str(path))
-            merged = deep_merge(merged, data)
+            merged = deep_merge(merged, data, replaced_whole)
         return merged
+
+    def locate(self, keys: tuple) -> tuple[str | None, int | None]:
+        """The plan.yaml (most specific first) that sets ``keys``, and the line; for error messages."""
+        best: tuple[int, str | None, int | None] = (0, None, None)
+        for folder in self.dirs:
+            path = folder / "plan.yaml"
+            if path.is_file():
+                depth, line = yaml_line(path, keys)
+                if depth > best[0]:
+                    best = (depth, str(path), line)
+                if depth == len(keys):
+                    break
+        return best[1], best[2]
 
     def form_files(self, name: str) -> list[Path]:
         """The files that define form ``name``, defaults first, so later ones override."""

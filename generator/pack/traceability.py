@@ -18,11 +18,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 
-from ..rules import checklist as _checklist
-from ..rules import evaluation as _rules
+from functools import lru_cache
+
 from ..case.paths import rules_at
 from ..errors import PackError, Problem
-from .loader import default_pack_dir
+from .loader import Pack, default_pack_dir
 
 #: Where the table lives in a pack (the default pack's copy is the one read).
 TABLE_PATH = Path("docs") / "traceability.md"
@@ -195,7 +195,7 @@ def _row(values: dict[str, str], line: int) -> Row:
     if row.kind == "realised" and not row.points_at_something:
         raise ValueError("rækken peger hverken på et felt, en regel eller et dokument; "
                          "skriv 'uden for beredskab: <grund>', hvis beredskab ikke realiserer den")
-    if row.kind == "reminder" and not any(r in _checklist.RULES for r in row.rules):
+    if row.kind == "reminder" and not any(r in checklist_ids(default_settings()) for r in row.rules):
         raise ValueError("en påmindelse skal nævne sit punkt i handleplanen i kolonnen Regler")
     return row
 
@@ -217,21 +217,46 @@ def field_gap(schema: dict, reference: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def default_settings() -> dict:
+    """The default pack's plan.yaml: the obligations the table's rule ids name."""
+    return Pack((default_pack_dir(),)).settings
+
+
+def checklist_ids(settings: dict) -> list[str]:
+    """The ids of the checklist items in ``settings`` (plan.yaml ``checklist``)."""
+    items = settings.get("checklist")
+    return [key for key, value in items.items() if value is not None] if isinstance(items, dict) else []
+
+
+#: The sections of plan.yaml whose entries a rule id names (a bare id is a checklist item).
+RULE_SECTIONS = ("checklist", "due_dates", "documents", "safetynet")
+
+
+def _qualified(name: str) -> tuple[str, str]:
+    """``ban_hearing`` -> (checklist, ban_hearing); ``due_dates.x`` -> (due_dates, x)."""
+    section, _, key = name.rpartition(".")
+    return section or "checklist", key
+
+
+def _has_rule(settings: dict, name: str) -> bool:
+    section, key = _qualified(name)
+    entries = settings.get(section) if section in RULE_SECTIONS else None
+    return isinstance(entries, dict) and entries.get(key) is not None
+
+
 def is_rule(name: str) -> bool:
-    """A checklist item, or a public function of the rules or checklist module."""
-    if name in _checklist.RULES:
-        return True
-    return not name.startswith("_") and any(
-        callable(getattr(module, name, None)) and getattr(getattr(module, name), "__module__", "") == module.__name__
-        for module in (_rules, _checklist))
+    """An obligation of the default plan: a checklist item id, ``due_dates.x``, ``documents.x``, ``safetynet.x``."""
+    return _has_rule(default_settings(), name)
 
 
 def rule_gap(settings: dict, name: str) -> str | None:
-    """Why rule ``name`` is not in force: unknown, or a checklist item the pack dropped."""
+    """Why rule ``name`` is not in force: unknown, or an obligation the pack dropped."""
     if not is_rule(name):
-        return f"reglen '{name}' findes ikke i generator/rules.py eller generator/checklist.py"
-    if name in _checklist.RULES and not ((settings.get("checklist") or {}).get(name)):
-        return f"punktet 'checklist.{name}' er fjernet fra plan.yaml"
+        return f"reglen '{name}' findes ikke i standardplanens plan.yaml"
+    if not _has_rule(settings, name):
+        section, key = _qualified(name)
+        return f"punktet '{section}.{key}' er fjernet fra plan.yaml"
     return None
 
 

@@ -1,35 +1,31 @@
 """The checklist (handleplan): the plan's obligations in a case, each with who, by when and done or not.
 
-Each item has a stable id (``leader_informed``, ``safetynet_registration`` ...).
-Its Danish text and who does it come from plan.yaml ``checklist``, so a
-department rewords or drops an item without code; whether it applies, its
-deadline and whether it is done are the rule functions below, one per id.
-An item is overdue when it is not done and its day has passed (the due day
-itself is not late).
+Each item of plan.yaml ``checklist`` has a stable id, a Danish text (``what``),
+who does it (roles), when it applies (``when``), its deadline (``due``, with
+``due_text`` for "Straks" and the like), when it is done (``done``, a condition;
+without one the item is a reminder, *Husk*) and the field telling when it was
+done (``done_at``). An item is overdue when it is not done and its day has
+passed (the due day itself is not late). ``warning`` is shown while a tracked
+item is not done, and ``blocks`` names documents that must not be sent until it is.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from ..dates import as_date, long_date, long_datetime
-from ..errors import PackError
+from . import _spec
+from ._spec import RuleError, Where
+from .conditions import Condition, parse
+from .deadlines import Deadline, Due, DueDate, parse_due
+from .paths import FieldPath, Fields
 
 #: Danish status per state.
 STATUS = {"done": "Udført", "overdue": "Overskredet", "open": "Ikke udført", "reminder": "Husk"}
 
-#: "By when" for obligations the plan gives no date, only a manner.
-AT_ONCE = "Straks"
-SOON = "Hurtigst muligt"
-ONGOING = "Løbende"
-
-#: Warning while a ban's hearing is unfinished, when plan.yaml has no ``texts.ban_not_ready``.
-BAN_NOT_READY = "MÅ IKKE SENDES: Partshøringen af borgeren er ikke afsluttet."
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+KEYS = ("what", "who", "when", "due", "due_text", "done", "done_at", "note", "warning", "blocks", "legal")
 
 
 @dataclass(frozen=True)
@@ -47,6 +43,7 @@ class Item:
     overdue: bool
     note: str | None = None
     warning: str | None = None
+    blocks: tuple[str, ...] = ()
 
     @property
     def state(self) -> str:
@@ -68,206 +65,83 @@ class Item:
 
 
 @dataclass(frozen=True)
-class _Spec:
-    """What a rule function says about an item that applies."""
+class ItemRule:
+    """A checklist item as plan.yaml defines it."""
 
-    due: date | datetime | None = None
-    due_text: str | None = None
-    done: bool | None = False
-    done_at: date | datetime | None = None
-    note: str | None = None
-    warning: str | None = None
+    id: str
+    what: str
+    who: str
+    when: Condition | None
+    due: Due | None
+    due_text: str | None
+    done: Condition | None
+    done_at: FieldPath | None
+    note: str | None
+    warning: str | None
+    blocks: tuple[str, ...]
+    legal: bool
 
-
-@dataclass(frozen=True)
-class _Facts:
-    """The case as the rule functions read it; absent sections are empty groups."""
-
-    incident: dict
-    support: dict
-    followup: dict
-    ban: dict
-    deadlines: dict
-    settings: dict
-    today: date
-
-    @property
-    def start(self) -> datetime:
-        return self.incident["occurred_at"]["start"]
-
-    @property
-    def reported(self) -> bool:
-        return bool(self.incident["police"].get("reported"))
-
-
-Rule = Callable[[_Facts], "_Spec | None"]
-
-
-def leader_informed(f: _Facts) -> _Spec:
-    at = (f.incident.get("leader_notified") or {}).get("at")
-    return _Spec(due=as_date(f.start), due_text=AT_ONCE, done=at is not None, done_at=at)
+    def build(self, case: Mapping, today: date, deadlines: Mapping[str, Deadline],
+              lookup: Callable[[str], str | None]) -> Item | None:
+        """The row for ``case`` as of ``today``, or None when the item does not apply."""
+        if self.when is not None and not self.when.holds(case, today):
+            return None
+        due = self.due.compute(case, deadlines) if self.due is not None else None
+        done = self.done.holds(case, today) if self.done is not None else None
+        done_at = self.done_at.first(case) if self.done_at is not None else None
+        due_text = self.due_text or ""
+        if due is not None:
+            day = long_datetime(due) if isinstance(due, datetime) else long_date(due)
+            due_text = f"{due_text} ({day})" if due_text else day
+        warning = _spec.fill(self.warning, lookup) if self.warning and done is False else None
+        return Item(
+            id=self.id, what=_spec.fill(self.what, lookup), who=self.who, due=due, due_text=due_text,
+            done=done, done_at=done_at, overdue=not done and due is not None and as_date(due) < today,
+            note=_spec.fill(self.note, lookup) if self.note else None, warning=warning,
+            blocks=self.blocks if not done else (),
+        )
 
 
-def employees_gathered(f: _Facts) -> _Spec:
-    at = f.incident.get("employees_gathered_at")
-    return _Spec(due=as_date(f.start), due_text=SOON, done=at is not None, done_at=at)
-
-
-def safety_organisation_informed(f: _Facts) -> _Spec:
-    at = f.incident.get("safety_organisation_informed_at")
-    return _Spec(due=as_date(f.start), due_text=AT_ONCE, done=at is not None, done_at=at)
-
-
-def support_assessed(f: _Facts) -> _Spec:
-    return _Spec(due_text=SOON, done=bool(f.support.get("assessed_jointly")), done_at=f.support.get("assessed_at"))
-
-
-def support_offered(f: _Facts) -> _Spec:
-    return _Spec(due_text=SOON, done=bool(f.support.get("offered")), done_at=f.support.get("offered_at"))
-
-
-def incident_note(f: _Facts) -> _Spec:
-    return _Spec(due_text=SOON, done=True, done_at=f.incident.get("note_date"))
-
-
-def debriefing(f: _Facts) -> _Spec:
-    at = f.incident.get("debriefing_at")
-    return _Spec(due_text=SOON, done=at is not None, done_at=at)
-
-
-def director_informed(f: _Facts) -> _Spec | None:
-    if not f.reported:
-        return None
-    reported_at = f.incident["police"].get("reported_at")
-    at = f.incident["police"].get("director_informed_at")
-    return _Spec(due=as_date(reported_at) if reported_at else None, due_text="Straks efter anmeldelsen",
-                 done=at is not None, done_at=at)
-
-
-def police_interview_companion(f: _Facts) -> _Spec | None:
-    return _Spec(due_text="Ved afhøring og retsmøder", done=None) if f.reported else None
-
-
-def personnel_file_note(f: _Facts) -> _Spec | None:
-    return None if f.reported else _Spec(due_text=SOON, done=None)
-
-
-def victim_compensation_police_report(f: _Facts) -> _Spec | None:
-    deadline = f.deadlines.get("victim_compensation_police_report")
-    if f.reported or deadline is None:
-        return None
-    return _Spec(due=deadline.due, done=None,
-                 note="Medarbejderen kan også selv anmelde hændelsen til politiet.")
-
-
-def safetynet_registration(f: _Facts) -> _Spec:
-    deadline = f.deadlines["safetynet_internal"]
-    at = f.followup.get("safetynet_registered_at")
-    return _Spec(due=deadline.due, done=at is not None, done_at=at)
-
-
-def work_accident_report(f: _Facts) -> _Spec | None:
-    deadline = f.deadlines.get("work_accident_legal")
-    if deadline is None:
-        return None
-    at = f.followup.get("work_accident_reported_at")
-    internal = f.deadlines["safetynet_internal"]
-    # The plan asks for the report within its internal deadline; the law's is the outer limit.
-    return _Spec(due=min(internal.due, deadline.due), done=at is not None, done_at=at,
-                 note=f"Planens interne frist: {internal.text}. Lovens frist: {deadline.text}.")
-
-
-def hearing_done(ban: dict) -> bool:
-    """The hearing is finished: the letter was sent and the citizen answered or the answer was waived."""
-    hearing = ban.get("hearing") or {}
-    return bool(hearing.get("sent_at") and (hearing.get("response") or hearing.get("no_response")))
-
-
-def ban_hearing(f: _Facts) -> _Spec | None:
-    if not f.ban:
-        return None
-    done = hearing_done(f.ban)
-    warning = None
-    if not done:
-        warning = (f.settings.get("texts") or {}).get("ban_not_ready") or BAN_NOT_READY
-    return _Spec(due=f.ban["valid_from"], due_text="Før afgørelsen sendes", done=done,
-                 warning=warning)
-
-
-def ban_director_signature(f: _Facts) -> _Spec | None:
-    if not f.ban:
-        return None
-    return _Spec(due=f.ban["valid_from"], done=f.ban.get("signed_at") is not None, done_at=f.ban.get("signed_at"))
-
-
-def apv_followup(f: _Facts) -> _Spec:
-    return _Spec(due_text=ONGOING, done=f.followup.get("apv_followup_at") is not None,
-                 done_at=f.followup.get("apv_followup_at"))
-
-
-def not_alone_in_difficult_conversation(f: _Facts) -> _Spec | None:
-    # The plan: a conversation that tells a citizen an unwelcome decision is never held alone.
-    # A ban is such a decision; the hearing and the decision are both told to the citizen.
-    return _Spec(due_text="Når borgeren får afgørelsen at vide", done=None) if f.ban else None
-
-
-def preventive_actions_shared(f: _Facts) -> _Spec:
-    return _Spec(due_text="Når de forebyggende handlinger er aftalt", done=None)
-
-
-def union_representative_involved(f: _Facts) -> _Spec:
-    return _Spec(due_text=ONGOING, done=None)
-
-
-#: Item id -> rule. The order of plan.yaml ``checklist`` is the order of the rows.
-RULES: dict[str, Rule] = {rule.__name__: rule for rule in (
-    leader_informed, employees_gathered, safety_organisation_informed, support_assessed, support_offered,
-    incident_note, debriefing, director_informed, police_interview_companion, personnel_file_note,
-    victim_compensation_police_report, safetynet_registration, work_accident_report, ban_hearing,
-    ban_director_signature, apv_followup,
-    not_alone_in_difficult_conversation, preventive_actions_shared, union_representative_involved,
-)}
-
-
-def _who(roles: list | str | None, titles: dict) -> str:
-    names = [roles] if isinstance(roles, str) else list(roles or [])
-    text = " og ".join(str(titles.get(r, r)) for r in names)
+def who_text(roles: tuple[str, ...], titles: Mapping[str, Any]) -> str:
+    """``Nærmeste leder og den berørte medarbejder``: the roles' titles, the first capitalised."""
+    text = " og ".join(str(titles[r]) for r in roles)
     return text[:1].upper() + text[1:]
 
 
-def _fill(text: str, numbers: dict[str, int]) -> str:
-    """Put plan.yaml numbers into ``{name}``; no str.format, pack text is untrusted."""
-    return _PLACEHOLDER.sub(lambda m: str(numbers.get(m.group(1), m.group(0))), text)
+def parse_item(key: Any, raw: Any, fields: Fields, roles: Mapping[str, Any], due_dates: Mapping[str, DueDate],
+               documents: Mapping[str, Any], known: Callable[[str], bool], where: Where) -> ItemRule:
+    """One entry of ``checklist``; ``known`` accepts the placeholders a text may use."""
+    ident = _spec.identifier(key, where)
+    spec = _spec.mapping(raw, where, KEYS, "what, who, when, due, done ...")
+    who = _spec.names(spec.get("who"), (*where, "who"))
+    for i, role in enumerate(who):
+        if role not in roles:
+            raise RuleError(f"rollen '{role}' findes ikke i 'roles'; mulige: {', '.join(roles)}",
+                            (*where, "who") if isinstance(spec.get("who"), str) else (*where, "who", i))
+    blocks = _spec.names(spec["blocks"], (*where, "blocks")) if spec.get("blocks") is not None else ()
+    for name in blocks:
+        if name not in documents:
+            raise RuleError(f"dokumentet '{name}' findes ikke i 'documents'", (*where, "blocks"))
 
+    def date_field(name: str) -> FieldPath | None:
+        if spec.get(name) is None:
+            return None
+        field = fields.get(spec[name], (*where, name))
+        if not field.is_date:
+            raise RuleError(f"'{name}' skal være et datofelt, men '{field.text}' er ikke en dato", (*where, name))
+        return field
 
-def build(case: dict, settings: dict, numbers: dict[str, int], deadlines: dict, today: date) -> list[Item]:
-    """The checklist rows that apply to ``case``, in plan.yaml order, with status as of ``today``."""
-    texts = settings.get("checklist") or {}
-    if not isinstance(texts, dict):
-        raise PackError("plan.yaml: 'checklist' skal være en samling af punkter")
-    facts = _Facts(incident=case["incident"], support=case.get("support") or {},
-                   followup=case.get("followup") or {}, ban=case.get("ban") or {},
-                   deadlines=deadlines, settings=settings, today=today)
-    titles = settings.get("roles") or {}
-    items = []
-    for item_id, text in texts.items():
-        if text is None:
-            continue  # a pack dropped this item
-        rule = RULES.get(item_id)
-        if rule is None or not isinstance(text, dict) or not text.get("what"):
-            raise PackError(f"plan.yaml: punktet 'checklist.{item_id}' er ukendt eller mangler 'what'; "
-                            f"mulige: {', '.join(RULES)}")
-        spec = rule(facts)
-        if spec is None:
-            continue
-        overdue = not spec.done and spec.due is not None and as_date(spec.due) < today
-        due_text = spec.due_text or ""
-        if spec.due is not None:
-            day = long_datetime(spec.due) if isinstance(spec.due, datetime) else long_date(spec.due)
-            due_text = f"{due_text} ({day})" if due_text else day
-        items.append(Item(
-            id=item_id, what=_fill(str(text["what"]), numbers), who=_who(text.get("who"), titles),
-            due=spec.due, due_text=due_text, done=spec.done, done_at=spec.done_at, overdue=overdue,
-            note=spec.note, warning=spec.warning,
-        ))
-    return items
+    def optional_text(name: str) -> str | None:
+        value = _spec.text(spec.get(name), (*where, name), required=name == "what")
+        return _spec.placeholders(value, known, (*where, name)) if value is not None else None
+
+    def condition(name: str) -> Condition | None:
+        return parse(spec[name], fields, (*where, name)) if spec.get(name) is not None else None
+
+    return ItemRule(
+        id=ident, what=optional_text("what"), who=who_text(who, roles), when=condition("when"),
+        due=parse_due(spec.get("due"), fields, due_dates, (*where, "due")),
+        due_text=_spec.text(spec.get("due_text"), (*where, "due_text"), required=False),
+        done=condition("done"), done_at=date_field("done_at"), note=optional_text("note"), warning=optional_text("warning"),
+        blocks=blocks, legal=_spec.flag(spec.get("legal"), (*where, "legal")),
+    )

@@ -1,0 +1,66 @@
+"""Which documents a case calls for, and why (Danish): plan.yaml ``documents``.
+
+Each document has a ``title`` and a ``description``; ``when`` is the condition
+under which the case calls for it (without one it always does), ``reason`` the
+Danish reason shown when it applies and ``reason_otherwise`` when it does not
+(it can still be made by name, ``--doc``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from . import _spec
+from ._spec import RuleError, Where
+from .conditions import Condition, parse
+from .paths import Fields
+
+KEYS = ("title", "description", "when", "reason", "reason_otherwise")
+
+#: The reason of a document without one of its own.
+DEFAULT_REASON = "dokument fra planpakken"
+DEFAULT_REASON_OTHERWISE = "sagen opfylder ikke betingelsen for dokumentet"
+
+
+@dataclass(frozen=True)
+class DocumentAdvice:
+    """Whether a document applies to a case, and why (Danish)."""
+
+    name: str
+    title: str
+    applies: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """A document as plan.yaml defines it."""
+
+    name: str
+    title: str
+    description: str
+    when: Condition | None
+    reason: str
+    reason_otherwise: str
+
+    def advice(self, case: Mapping, today: date) -> DocumentAdvice:
+        applies = self.when is None or self.when.holds(case, today)
+        return DocumentAdvice(self.name, self.title, applies, self.reason if applies else self.reason_otherwise)
+
+
+def parse_document(key: Any, raw: Any, fields: Fields, where: Where) -> DocumentRule:
+    """One entry of ``documents``."""
+    if not isinstance(key, str) or not key:
+        raise RuleError(f"'{key}' er ikke et gyldigt dokumentnavn", where)
+    spec = _spec.mapping(raw if raw is not None else {}, where, KEYS, "title, description, when, reason")
+    return DocumentRule(
+        name=key,
+        title=_spec.text(spec.get("title"), (*where, "title"), required=False) or key,
+        description=_spec.text(spec.get("description"), (*where, "description"), required=False) or "",
+        when=parse(spec["when"], fields, (*where, "when")) if spec.get("when") is not None else None,
+        reason=_spec.text(spec.get("reason"), (*where, "reason"), required=False) or DEFAULT_REASON,
+        reason_otherwise=_spec.text(spec.get("reason_otherwise"), (*where, "reason_otherwise"), required=False)
+        or DEFAULT_REASON_OTHERWISE,
+    )
