@@ -15,7 +15,10 @@ It measures, in one run:
    example in examples/*.json, all of its documents: the first run with an empty
    template cache, and the median wall and CPU time of the runs after it (the cache filled);
 3. documents per second of ``beredskab batch`` over N generated case files with
-   --jobs 1 and 2, and the peak memory (largest process, ru_maxrss).
+   --jobs 1 and 2, and the peak memory (largest process, ru_maxrss);
+4. the case register: ``beredskab cases import`` of N case files (one process), then,
+   over 10,000 cases, ``overdue`` and ``stats`` in-process (the query and counting,
+   best of 5) and as commands (a new process, median of 5).
 """
 
 from __future__ import annotations
@@ -143,11 +146,73 @@ def batch(cases: int, jobs: int) -> dict[str, float]:
             "peak_mb": int(max_rss_kb) / 1024}
 
 
+def _clone_cases(db: Path, total: int) -> int:
+    """Grow the register to ``total`` cases: copies of its cases (versions, tasks) under new case
+    numbers, as if imported; the engine's work per case is measured by the import already."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    have = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    with conn:
+        for copy in range(1, -(-total // have)):
+            suffix = f"-K{copy:02d}"
+            conn.execute("INSERT INTO cases SELECT id || ?, created_at, created_by, current_version, closed_at, "
+                         "closed_by FROM cases WHERE id NOT LIKE '%-K%'", (suffix,))
+            conn.execute("INSERT INTO versions SELECT case_id || ?, version, saved_at, saved_by, reason, valid, "
+                         "problems, data, data_sha256, next_due FROM versions WHERE case_id NOT LIKE '%-K%'", (suffix,))
+            conn.execute("INSERT INTO tasks SELECT case_id || ?, version, position, item_id, what, who, due, due_text, "
+                         "done FROM tasks WHERE case_id NOT LIKE '%-K%'", (suffix,))
+    count = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    conn.close()
+    return count
+
+
+def register(cases: int, big: int = 10_000, repeat: int = 5) -> dict[str, float]:
+    """Seconds to import ``cases`` files with one `cases import`; then, over ``big`` cases, the
+    best in-process time of `overdue` and `stats` and the median wall time of each command."""
+    from beredskab.register import Register
+    from beredskab.register.overview import overdue
+    from beredskab.register.stats import stats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, db = Path(tmp) / "sager", Path(tmp) / "register.sqlite3"
+        make_cases(folder, cases)
+        files = sorted(str(p) for p in folder.glob("*.json"))
+        start = time.perf_counter()
+        subprocess.run([*_beredskab(), "cases", "import", *files, "--db", str(db)], check=True,
+                       stdout=subprocess.DEVNULL)
+        imported = time.perf_counter() - start
+        total = _clone_cases(db, big)
+        timings: dict[str, float] = {"import": imported, "cases": total}
+        with Register.open(db, user="bench") as reg:
+            calls = {"overdue": lambda: overdue(reg, TODAY, within=7),
+                     "stats": lambda: stats(reg, date(2026, 1, 1), date(2026, 12, 31))}
+            for name, call in calls.items():
+                call()  # warm up: imports, the engine (stats reads the choice labels)
+                runs = []
+                for _ in range(repeat):
+                    begin = time.perf_counter()
+                    call()
+                    runs.append(time.perf_counter() - begin)
+                timings[f"{name}_in_process"] = min(runs)
+        commands = {"overdue": ["overdue", "--today", TODAY.isoformat(), "--within", "7"],
+                    "stats": ["stats", "--year", "2026"]}
+        for name, args in commands.items():
+            runs = []
+            for _ in range(repeat):
+                begin = time.perf_counter()
+                subprocess.run([*_beredskab(), *args, "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
+                runs.append(time.perf_counter() - begin)
+            timings[f"{name}_command"] = statistics.median(runs)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=100, help="incident notes per timing round")
     parser.add_argument("--cases", type=int, default=1000, help="generated cases for the batch runs")
     parser.add_argument("--repeat", type=int, default=5, help="cold generate runs per example")
+    parser.add_argument("--only", choices=["register"], default=None, help="run only this part")
     args = parser.parse_args()
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -155,6 +220,18 @@ def main() -> None:
     # The user's own template cache stays untouched: a private one for this run (batch fills it first).
     bench_cache = tempfile.TemporaryDirectory()
     os.environ["BEREDSKAB_CACHE"] = str(Path(bench_cache.name) / "templates")
+    reg = register(args.cases)
+    register_rows = [
+        (f"register: `cases import` {args.cases} case files (one process)",
+         f"{reg['import']:.1f} s ({reg['import'] / args.cases * 1000:.1f} ms a case)"),
+        (f"register: `overdue` over {reg['cases']:,} cases, in-process", f"{reg['overdue_in_process'] * 1000:.0f} ms"),
+        (f"register: `overdue` over {reg['cases']:,} cases, command", f"{reg['overdue_command']:.2f} s"),
+        (f"register: `stats` over {reg['cases']:,} cases, in-process", f"{reg['stats_in_process'] * 1000:.0f} ms"),
+        (f"register: `stats` over {reg['cases']:,} cases, command", f"{reg['stats_command']:.2f} s"),
+    ]
+    if args.only == "register":
+        _print_rows(register_rows)
+        return
     note = notes(args.notes)
     cold = cold_generate(args.repeat)
     runs = {jobs: batch(args.cases, jobs) for jobs in (1, 2)}
@@ -170,7 +247,12 @@ def main() -> None:
            f"{run['per_second']:.0f} docs/s ({run['documents']} docs in {run['seconds']:.1f} s), "
            f"peak {run['peak_mb']:.0f} MB") for jobs, run in runs.items()),
         ("batch speed-up --jobs 2 / --jobs 1", f"{runs[2]['per_second'] / runs[1]['per_second']:.2f}x"),
+        *register_rows,
     ]
+    _print_rows(rows)
+
+
+def _print_rows(rows: list[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

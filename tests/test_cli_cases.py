@@ -155,3 +155,21 @@ def test_cases_commands_have_danish_help_with_an_example(runner):
         result = runner.invoke(cli, ["cases", command, "--help"])
         assert result.exit_code == 0
         assert "Eksempel: beredskab cases " + command in result.output
+
+
+def test_cases_import_saves_all_files_or_none(cases, tmp_path, phone_threat_data):
+    bad = dict(phone_threat_data, incident=dict(phone_threat_data["incident"], case_id="KME-2026-099"))
+    del bad["incident"]["description"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    result = cases("import", EXAMPLE_FILES[0], str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert cases("list").output == "Ingen sager i registret.\n"
+
+
+def test_cases_import_refuses_one_case_twice_in_one_import(cases, tmp_path):
+    copy = tmp_path / "kopi.json"
+    copy.write_bytes((EXAMPLES / "trussel-telefon.json").read_bytes())
+    result = cases("import", str(EXAMPLES / "trussel-telefon.json"), str(copy))
+    assert result.exit_code == 2
+    assert result.stderr == f"Fejl: sagen KME-2026-031 står i flere af filerne; importér dem én ad gangen ({copy})\n"

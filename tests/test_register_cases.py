@@ -199,7 +199,7 @@ def test_a_failed_save_leaves_the_last_committed_version(register, example_data,
     def broken_insert(conn, *args):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr("beredskab.register.cases.insert_log", broken_insert)
+    monkeypatch.setattr("beredskab.register.saving.insert_log", broken_insert)
     with pytest.raises(EnvironmentFailure):
         save(register, data)
     monkeypatch.undo()

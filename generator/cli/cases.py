@@ -70,12 +70,13 @@ def import_command(reg, case_files, reason, draft):
     En fil hentet med 'cases export' bærer sin version ($version); er sagen gemt af
     en anden siden, afvises filen.
 
+    Alle filerne gemmes, eller ingen af dem: er én fil forkert, gemmes intet.
+
     Eksempel: beredskab cases import examples/trussel-telefon.json
     """
-    from ..register import import_file
+    from ..register import import_files
 
-    for path in case_files:
-        result = import_file(reg, path, reason=reason, draft=draft)
+    for result in import_files(reg, case_files, reason=reason, draft=draft):
         click.echo(f"{_outcome(result)}: {result.case_id} (version {result.version})")
         for problem in result.problems:
             click.echo(f"  - {problem}")
@@ -331,8 +332,7 @@ def overdue_command(reg, today, within):
     """
     from ..register.overview import overdue, overdue_lines
 
-    for line in overdue_lines(overdue(reg, today, within), today, within):
-        click.echo(line)
+    click.echo("\n".join(overdue_lines(overdue(reg, today, within), today, within)))
 
 
 @click.command("stats", cls=DanishCommand)
@@ -363,7 +363,6 @@ def stats_command(reg, year, start, end, chart, as_json):
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
-        for line in stats_lines(result):
-            click.echo(line)
+        click.echo("\n".join(stats_lines(result)))
     if chart is not None:
         click.echo(f"Skrevet: {written}", err=as_json)

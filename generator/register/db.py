@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import DamagedRegister, EnvironmentFailure, RegisterError
-from ..output.files import ensure_dir
 
 #: Environment variable naming the register file (``--db`` wins over it).
 ENV_DB = "BEREDSKAB_DB"
@@ -54,6 +53,8 @@ def _create_file(path: Path) -> None:
     an existing one, where someone chose to keep the register, is left as it is.
     """
     if not path.parent.exists():
+        from ..output.files import ensure_dir  # imports the pack loader (YAML): only when needed
+
         ensure_dir(path.parent, private=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

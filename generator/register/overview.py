@@ -15,7 +15,7 @@ from .access import log_access
 from .session import Register
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueTask:
     """One task of an open case that is overdue or falls due soon."""
 

@@ -45,11 +45,22 @@ class Register:
     """
 
     conn: sqlite3.Connection
-    engine: "Engine"
     user: str
     path: Path
     #: The clock; tests and the benchmark fix it. Times are stored as local ISO text.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    _engine: "Engine | None" = field(default=None, repr=False)
+    _plan_dir: "str | os.PathLike | None" = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> "Engine":
+        """The engine that validates cases and makes documents, loaded on first use
+        (``overdue`` and ``cases list`` never need it)."""
+        if self._engine is None:
+            from ..engine import Engine
+
+            self._engine = Engine.load(self._plan_dir)
+        return self._engine
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, engine: "Engine | None" = None,
@@ -60,18 +71,15 @@ class Register:
         :param engine: the engine that validates cases and makes documents (default: ``plan_dir``'s).
         :param user: the person acting, recorded with every save and in the access log.
         """
-        from ..engine import Engine
-
         resolved = db.resolve_path(path)
         conn = db.connect(resolved)
         try:
             migrations.migrate(conn, str(resolved))
-            engine = engine if engine is not None else Engine.load(plan_dir)
         except BaseException:
             conn.close()
             raise
-        return cls(conn=conn, engine=engine, user=(user or default_user()).strip()[:200] or "ukendt",
-                   path=resolved)
+        return cls(conn=conn, user=(user or default_user()).strip()[:200] or "ukendt", path=resolved,
+                   _engine=engine, _plan_dir=plan_dir)
 
     def now(self) -> datetime:
         """The moment a save or log entry is stamped with (seconds, local time with offset)."""
