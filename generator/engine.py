@@ -10,6 +10,7 @@ data in, bytes out; nothing here prints, exits, or reads the clock where a
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import date, datetime
@@ -229,22 +230,60 @@ class Engine:
         """The .docx of a document whose HTML is rendered already (``plan check`` reads both)."""
         if self.workers is not None:
             return self.workers.call("docx_from_html", case, document, html, now)
+        title = self.documents()[document].get("title", document)
+        return self._docx(html, f"{title} – {case.id}", title, self.pack.find_asset, now)
+
+    def reports(self) -> dict[str, dict]:
+        """The pack's documents made from the case register as a whole, not from one case
+        (plan.yaml ``reports``, e.g. ``annual_review``): name -> {title, description}."""
+        reports = self.settings.get("reports")
+        return reports if isinstance(reports, dict) else {}
+
+    def render_report(self, name: str, report: dict, today: date | None = None,
+                      pictures: dict[str, bytes] | None = None, now: datetime | None = None) -> bytes:
+        """A report of plan.yaml ``reports`` as .docx bytes.
+
+        Its template sees ``plan``, ``choices``, ``today``, ``doc`` (name, title, date) and
+        ``report`` (the figures the caller gives); ``pictures`` (file name -> PNG bytes, e.g. a
+        chart) are what an ``<img class="chart" src="name">`` in it shows.
+        """
+        meta = self.reports().get(name)
+        if not isinstance(meta, dict):
+            raise CaseError(f"rapporten '{name}' findes ikke; mulige: {', '.join(self.reports()) or 'ingen'}")
+        today = today or date.today()
+        if self.workers is not None:
+            return self.workers.call("render_report", name, report, today, pictures, now)
+        title = meta.get("title", name)
+        context = {"plan": self.settings, "choices": self.forms.choices, "today": today, "report": report,
+                   "doc": {"name": name, "title": title, "case_id": None, "date": today}}
+        html = self.renderer.render(name, context)
+        pictures = pictures or {}
+        with tempfile.TemporaryDirectory(prefix="beredskab-") as folder:  # 0700, removed afterwards
+            for file_name, data in pictures.items():
+                (Path(folder) / Path(file_name).name).write_bytes(data)
+
+            def resolve(src: str) -> Path | None:
+                return Path(folder) / src if src in pictures else self.pack.find_asset(src)
+
+            return self._docx(html, title, title, resolve, now)
+
+    def _docx(self, html: str, title: str, subject: str, resolve_asset, now: datetime | None) -> bytes:
+        """HTML subset -> .docx on the pack's reference document, with the document properties."""
         from .word.writer import build_document  # python-docx is heavy; only commands that write need it
 
         reference = self.pack.find_asset(REFERENCE_NAME)
         if reference is None:
             raise PackError(f"planpakken mangler templates/{REFERENCE_NAME}")
-        title = self.documents()[document].get("title", document)
         properties = {
-            "title": f"{title} – {case.id}",
+            "title": title,
             # The organisation, not a person: document metadata travels further than the text.
             "author": ", ".join(p for p in (self.settings.get("organisation"), self.settings.get("unit")) if p),
-            "subject": title,
+            "subject": subject,
             "keywords": f"beredskab {__version__}",
             "created": (now or datetime.now()).replace(microsecond=0, tzinfo=None),
             "language": "da-DK",
         }
-        return build_document(html, reference, resolve_asset=self.pack.find_asset, properties=properties)
+        return build_document(html, reference, resolve_asset=resolve_asset, properties=properties)
 
     def write(self, case: Case, out_dir: str | Path, names: Iterable[str] = (), force: bool = False,
               today: date | None = None, pdf: bool = False, now: datetime | None = None) -> list[Path]:

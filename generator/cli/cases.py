@@ -344,12 +344,14 @@ def overdue_command(reg, today, within):
               help="Sidste dag i perioden (sammen med --from).")
 @click.option("--chart", type=click.Path(path_type=Path), default=None, metavar="FIL.png|FIL.svg",
               help="Tegn tallene som diagram i denne fil (PNG eller SVG).")
+@click.option("--word", type=click.Path(path_type=Path), default=None, metavar="FIL.docx",
+              help="Dan også årsopgørelsen (annual_review) med tabellerne og diagrammet som Word-dokument.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv tallene som JSON.")
 @with_register
-def stats_command(reg, year, start, end, chart, as_json):
+def stats_command(reg, year, start, end, chart, word, as_json):
     """Tal til årsopgørelsen: hændelser efter type, kontaktform, udøver, afdeling og måned, sygefravær og politianmeldelser.
 
-    Eksempel: beredskab stats --year 2026 --chart vold-2026.png
+    Eksempel: beredskab stats --year 2026 --chart vold-2026.png --word aarsopgoerelse-2026.docx
     """
     from ..register.stats import period, stats, stats_lines
 
@@ -366,3 +368,8 @@ def stats_command(reg, year, start, end, chart, as_json):
         click.echo("\n".join(stats_lines(result)))
     if chart is not None:
         click.echo(f"Skrevet: {written}", err=as_json)
+    if word is not None:
+        from ..output.files import replace_file
+        from ..register.report import annual_review
+
+        click.echo(f"Skrevet: {replace_file(word, annual_review(reg, result))}", err=as_json)

@@ -46,7 +46,7 @@ _CONTENT: dict[str, tuple[str, str | None]] = {
     "div.page-break": ("div.page-break", "empty"), "div.header": ("div.header", "header"),
     "div.footer": ("div.footer", "header"),
     **{tag: ("inline", "inline") for tag in ("b", "strong", "i", "em", "u", "span")},
-    **{key: ("inline", "empty") for key in ("br", "img", "img.logo", "span.checkbox",
+    **{key: ("inline", "empty") for key in ("br", "img", "img.logo", "img.chart", "span.checkbox",
                                             "span.page-number", "span.page-count", "span.tab")},
 }
 _BLOCKS = {"inline", "heading", "p", "list", "table", "hr", "div"}

@@ -77,6 +77,9 @@ MAX_PICTURE_PIXELS = 10_000
 #: Height of a logo (img.logo) and width of the letterhead table's first column, which holds it.
 LOGO_HEIGHT = Mm(15)
 LOGO_COLUMN = Mm(22)
+
+#: Height of a chart (img.chart, e.g. the annual review's): most of a page's width at 4:3.
+CHART_HEIGHT = Mm(110)
 _PROPERTY_KEYS = frozenset({"title", "author", "subject", "keywords", "created", "language"})
 
 
@@ -318,7 +321,8 @@ _MISSING_PICTURE = "Billedet i en <img> findes ikke i planpakken (src skal være
 
 
 def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story) -> None:
-    """Add the logo ``node`` names, 15 mm high, or raise TemplateError if it cannot be found or read."""
+    """Add the picture ``node`` names (a logo 15 mm high, a chart 110 mm), or raise TemplateError if it
+    cannot be found or read."""
     src = node.attrs["src"]
     path = None
     if story.resolve_asset is not None:
@@ -334,7 +338,8 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
         if Path(path).stat().st_size > MAX_PICTURE_BYTES:
             raise TemplateError(f"Billedet i en <img> er for stort (højst {MAX_PICTURE_BYTES // 1_000_000} MB); "
                                 "gem logoet i en mindre opløsning")
-        inline = pic_inline(story.part, str(path), LOGO_HEIGHT, MAX_PICTURE_PIXELS)  # read once per process
+        height = CHART_HEIGHT if node.cls == "chart" else LOGO_HEIGHT
+        inline = pic_inline(story.part, str(path), height, MAX_PICTURE_PIXELS)  # read once per process
     except (OSError, ValueError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
         raise TemplateError("Billedet i en <img> kan ikke læses som et billede "
                             f"(højst {MAX_PICTURE_PIXELS} punkter på hver led)") from exc
