@@ -18,7 +18,8 @@ It measures, in one run:
    --jobs 1 and 2, and the peak memory (largest process, ru_maxrss);
 4. the case register: ``beredskab cases import`` of N case files (one process), then,
    over 10,000 cases, ``overdue`` and ``stats`` in-process (the query and counting,
-   best of 5) and as commands (a new process, median of 5).
+   best of 5) and as commands (a new process, median of 5);
+5. ms per rules evaluation of a case and per reading of the plan's obligations (once a pack).
 """
 
 from __future__ import annotations
@@ -74,6 +75,20 @@ def notes(count: int) -> dict[str, float]:
             return engine.render(case, "incident_note", TODAY)
 
         return _ms_per_call({"beredskab": beredskab_once, "docxtpl": docxtpl_once}, count)
+
+
+def rules(count: int) -> dict[str, float]:
+    """ms per rules evaluation of a case (checklist, deadlines, documents; per case in batch and per
+    register save), and ms to read and check the plan's obligations (once per pack load)."""
+    from beredskab.engine import Engine
+    from beredskab.rules.obligations import load
+
+    engine = Engine.load()
+    case = engine.load_case(ROOT / "examples" / "chikane-forbud.json")
+    return _ms_per_call({
+        "evaluate": lambda: engine.evaluate(case, TODAY),
+        "load": lambda: load(engine.settings, engine.forms.schema),
+    }, count)
 
 
 def _ms_per_call(functions: dict, count: int, rounds: int = 5) -> dict[str, float]:
@@ -233,6 +248,7 @@ def main() -> None:
         _print_rows(register_rows)
         return
     note = notes(args.notes)
+    rule = rules(args.notes * 10)
     cold = cold_generate(args.repeat)
     runs = {jobs: batch(args.cases, jobs) for jobs in (1, 2)}
 
@@ -240,6 +256,8 @@ def main() -> None:
         ("incident note, beredskab (in-process)", f"{note['beredskab']:.2f} ms"),
         ("incident note, docxtpl 0.20", f"{note['docxtpl']:.2f} ms"),
         ("throughput ratio beredskab/docxtpl", f"{note['docxtpl'] / note['beredskab']:.1f}x"),
+        ("rules of one case (plan.yaml obligations)", f"{rule['evaluate']:.3f} ms per case; "
+                                                      f"reading and checking them {rule['load']:.2f} ms per pack"),
         *((f"cold `generate` {name} (all documents)",
            f"{warm:.3f} s, CPU {cpu:.3f} s (first run, empty template cache: {first:.3f} s)")
           for name, (first, warm, cpu) in cold.items()),

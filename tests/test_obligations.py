@@ -293,3 +293,16 @@ def test_jobcenter_generate_writes_the_personnel_file_note_and_the_checklist_sho
     deadlines = [[c.text for c in row.cells] for row in checklist.tables[2].rows]
     assert ["Gennemgang af overfaldsalarmen (jobcentrets frist)", "7. oktober 2026",
             "2 dage efter hændelsen den 5. oktober 2026"] in deadlines
+
+
+def test_a_hostile_condition_is_bounded_and_echoed_safely(make_pack):
+    deep = "documents:\n  visit_ban:\n    when: " + "{not: " * 40 + "true" + "}" * 40 + "\n"
+    with pytest.raises(PackError) as info:
+        Engine.load(make_pack({"plan.yaml": deep}))
+    assert info.value.lines()[0].startswith("betingelsen i 'documents.visit_ban.when' er indlejret mere end 12 niveauer")
+    long_path = "incident." + "x" * 5000 + "\\nFejl: falsk"
+    pack = make_pack({"plan.yaml": f"documents:\n  visit_ban:\n    when: {{filled: \"{long_path}\"}}\n"}, name="long")
+    with pytest.raises(PackError) as info:
+        Engine.load(pack)
+    [line] = info.value.lines()
+    assert len(line) < 700 and "\n" not in line

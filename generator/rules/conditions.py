@@ -104,18 +104,19 @@ class Condition:
         return (self.op, self.field.text if self.field else None, self.values, self.constant,
                 tuple(child.key for child in self.children))
 
-    def fields(self) -> list[FieldPath]:
-        """Every field the condition reads."""
-        own = [self.field] if self.field is not None else []
-        return own + [f for child in self.children for f in child.fields()]
-
 
 ALWAYS = Condition("constant", constant=True)
 NEVER = Condition("constant", constant=False)
 
 
-def parse(node: Any, fields: Fields, where: Where) -> Condition:
+#: How deep all/any/not may nest: a pack is untrusted, and a real condition needs a few levels.
+MAX_DEPTH = 12
+
+
+def parse(node: Any, fields: Fields, where: Where, depth: int = 0) -> Condition:
     """Read one condition from plan.yaml data; RuleError (Danish) when it breaks the vocabulary."""
+    if depth > MAX_DEPTH:
+        raise RuleError(f"betingelsen i '{dotted(where[:3])}' er indlejret mere end {MAX_DEPTH} niveauer", where)
     if isinstance(node, bool):
         return Condition("constant", constant=node)
     if not isinstance(node, Mapping) or len(node) != 1:
@@ -133,9 +134,10 @@ def parse(node: Any, fields: Fields, where: Where) -> Condition:
     if op in _NESTED:
         if not isinstance(argument, list) or not argument:
             raise RuleError(f"'{op}' skal have en liste af betingelser ({OPERATORS[op]})", here)
-        return Condition(op, children=tuple(parse(child, fields, (*here, i)) for i, child in enumerate(argument)))
+        return Condition(op, children=tuple(parse(child, fields, (*here, i), depth + 1)
+                                            for i, child in enumerate(argument)))
     if op == "not":
-        return Condition(op, children=(parse(argument, fields, here),))
+        return Condition(op, children=(parse(argument, fields, here, depth + 1),))
     return _parse_values(op, argument, fields, here)
 
 

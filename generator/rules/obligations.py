@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from ..errors import PackError
+from ..errors import PackError, shown
 from ._spec import RuleError, Where, dotted
 from .checklist import ItemRule, parse_item
 from .deadlines import Deadline, DueDate, numbers as read_numbers, parse_due_date
@@ -23,6 +23,9 @@ from .safetynet import CAUSE_CHOICES, SafetynetRule, parse_safetynet
 
 #: Finds the file and line of a place in plan.yaml: keys -> (file, line), either may be None.
 Locate = Callable[[Where], "tuple[str | None, int | None]"]
+
+#: Longest message about a bad obligation (it quotes what the pack wrote).
+MAX_REASON_CHARS = 400
 
 #: The text a placeholder naming a deadline that does not apply to the case gets.
 NO_DEADLINE = "ingen frist i sagen"
@@ -97,4 +100,5 @@ def load(settings: Mapping[str, Any], schema: Mapping, locate: Locate | None = N
         file, line = locate(err.where) if locate is not None else (None, None)
         rule = dotted(err.where[:2])
         reason = err.reason if f"'{rule}" in err.reason or len(err.where) < 3 else f"{rule}: {err.reason}"
-        raise PackError(reason, file=file or "plan.yaml", line=line) from None
+        # a pack is untrusted: what it wrote is echoed without control characters and cut short
+        raise PackError(shown(reason, limit=MAX_REASON_CHARS), file=file or "plan.yaml", line=line) from None
