@@ -306,3 +306,14 @@ def test_a_hostile_condition_is_bounded_and_echoed_safely(make_pack):
         Engine.load(pack)
     [line] = info.value.lines()
     assert len(line) < 700 and "\n" not in line
+
+
+def test_the_starter_pack_example_obligation_works_when_uncommented(make_pack, example):
+    text = (ROOT / "generator" / "pack" / "starter_pack" / "plan.yaml").read_text(encoding="utf-8")
+    block = text[text.index("# checklist:"):]
+    plan_yaml = "\n".join(line[2:] for line in block.splitlines() if line.startswith("# "))
+    engine = Engine.load(make_pack({"plan.yaml": plan_yaml}))
+    case = example("counter_violence")
+    assert "school_board_informed" in {item.id for item in engine.evaluate(case, TODAY).checklist}
+    assert "personnel_file_note" in engine.evaluate(case, TODAY).applicable()
+    assert engine.obligation_warnings() == []
