@@ -74,3 +74,47 @@ def test_concurrent_writers_lose_no_version_and_leave_the_file_whole(db_path, en
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+CRASHING_WRITER = """
+import json, sys, time
+from beredskab.register import Register, save
+from beredskab.register import saving
+
+def stall(*args):
+    print("inside", flush=True)  # the version row is written, the transaction not committed
+    time.sleep(60)
+
+saving.insert_log = stall
+data = json.loads(open(sys.argv[2], encoding="utf-8").read())
+data["incident"]["location"] = "Aldrig gemt"
+with Register.open(sys.argv[1], user="crash") as reg:
+    save(reg, data)
+"""
+
+
+def test_a_process_killed_mid_save_leaves_the_last_committed_version(db_path, engine, example_data):
+    import signal
+    import subprocess
+    import sys
+
+    with Register.open(db_path, engine=engine, user="hbr") as reg:
+        save(reg, example_data("phone_threat"), reason="start")
+    writer = subprocess.Popen([sys.executable, "-c", CRASHING_WRITER, str(db_path), str(EXAMPLES / "trussel-telefon.json")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "inside"
+        writer.send_signal(signal.SIGKILL)  # no clean-up of any kind: a crash or a power cut
+    finally:
+        writer.wait(timeout=30)
+        writer.stdout.close()
+    with Register.open(db_path, engine=engine, user="hbr") as reg:
+        assert [(v.version, v.reason) for v in history(reg, CASE_ID)] == [(1, "start")]
+        assert get_version(reg, CASE_ID, log=False).data["incident"]["location"] != "Aldrig gemt"
+        assert reg.conn.execute("SELECT count(*) FROM tasks WHERE version > 1").fetchone()[0] == 0
+        data = example_data("phone_threat")
+        data["incident"]["location"] = "Kontoret"
+        assert save(reg, data, base_version=1).version == 2  # the lock the dead writer held is free
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
