@@ -28,7 +28,8 @@ COMMANDS = sorted(path for path, _ in all_commands())
 def test_docs_the_command_list_is_what_we_ship():
     assert COMMANDS == [
         ("batch",), ("cases", "backup"), ("cases", "close"), ("cases", "export"), ("cases", "generate"),
-        ("cases", "import"), ("cases", "list"), ("cases", "purge"), ("cases", "reopen"), ("cases", "set"),
+        ("cases", "import"), ("cases", "list"), ("cases", "purge"), ("cases", "refresh"), ("cases", "reopen"),
+        ("cases", "set"),
         ("cases", "show"), ("check",), ("fill",), ("forms",), ("generate",), ("init",), ("overdue",),
         ("plan", "check"), ("plan", "defaults"), ("plan", "init"), ("schema",), ("stats",), ("validate",),
         ("verify",),

@@ -68,3 +68,22 @@ def test_cli_overdue_on_the_examples_with_a_fixed_today(runner, db_path):
     assert lines[-1].endswith("er overskredet; 0 har frist snart.")
     nothing = runner.invoke(cli, ["overdue", "--today", "2026-10-01", *db])
     assert nothing.output == "Ingen åbne sager har overskredne opgaver pr. 1. oktober 2026.\n"
+
+
+def test_refresh_recomputes_stored_tasks_after_the_pack_changed(register, db_path, make_pack, example_data):
+    from beredskab.engine import Engine
+    from beredskab.register import Register, history
+    from beredskab.register.saving import refresh_tasks
+
+    save(register, example_data("phone_threat"))
+    day = date(2026, 11, 25)
+    before = {t.item_id: t.due for t in overdue(register, day) if t.case_id == "KME-2026-031"}
+    assert before["safetynet_registration"] == date(2026, 11, 22)  # 5 days after 17 November
+    pack = make_pack({"plan.yaml": "deadlines:\n  safetynet_days: 10\n"})
+    with Register.open(db_path, engine=Engine.load(pack), user="hbr") as other:
+        assert refresh_tasks(other) == (1, 1)
+        assert "safetynet_registration" not in {t.item_id for t in overdue(other, day)}
+        coming = {t.item_id: t.due for t in overdue(other, day, within=7)}
+        assert coming["safetynet_registration"] == date(2026, 11, 27)  # 10 days after 17 November
+        assert refresh_tasks(other) == (1, 0)
+        assert len(history(other, "KME-2026-031")) == 1  # no new version: the tasks are derived data

@@ -283,6 +283,21 @@ def reopen_command(reg, case_id):
     click.echo(f"Genåbnet: {case_id}")
 
 
+@cases_group.command("refresh")
+@with_register
+def refresh_command(reg):
+    """Regn de gemte frister ud igen for alle sager, efter at planpakkens frister eller opgaver er ændret.
+
+    Fristerne regnes ud, når en version gemmes; 'overdue' og 'cases list' læser dem derfra.
+
+    Eksempel: beredskab cases refresh --plan minplan
+    """
+    from ..register.saving import refresh_tasks
+
+    total, changed = refresh_tasks(reg)
+    click.echo(f"Fristerne er regnet ud igen for {total} sag(er); {changed} havde ændrede frister.")
+
+
 @cases_group.command("purge")
 @click.option("--dry-run", is_flag=True, help="Vis kun, hvilke sager der ville blive slettet.")
 @today_option

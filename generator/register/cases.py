@@ -99,7 +99,8 @@ def danish_time(iso: str | None) -> str:
     return long_datetime(datetime.fromisoformat(iso).replace(tzinfo=None))
 
 
-def _version_from_row(row) -> CaseVersion:
+def version_from_row(row) -> CaseVersion:
+    """A ``versions`` row as a :class:`CaseVersion`."""
     return CaseVersion(case_id=row["case_id"], version=row["version"], saved_at=row["saved_at"],
                        saved_by=row["saved_by"], reason=row["reason"], valid=bool(row["valid"]),
                        problems=json.loads(row["problems"]), data=json.loads(row["data"]))
@@ -121,7 +122,7 @@ def get_version(reg: Register, case_id: str, version: int | None = None, log: bo
         raise UnknownCase(case_id)
     if log:
         log_access(reg, "show", case_id)
-    return _version_from_row(row)
+    return version_from_row(row)
 
 
 def _exists(reg: Register, case_id: str) -> bool:
@@ -139,7 +140,7 @@ def get_case(reg: Register, case_id: str) -> CaseRecord:
                            (case_id, case["current_version"])).fetchone()
     log_access(reg, "show", case_id)
     return CaseRecord(id=case["id"], created_at=case["created_at"], created_by=case["created_by"],
-                      closed_at=case["closed_at"], closed_by=case["closed_by"], current=_version_from_row(row))
+                      closed_at=case["closed_at"], closed_by=case["closed_by"], current=version_from_row(row))
 
 
 def history(reg: Register, case_id: str) -> list[VersionInfo]:

@@ -26,7 +26,7 @@ from ..case.forms import NOT_CASE_DATA
 from ..dates import as_date, to_json
 from ..errors import BeredskabError, CaseError, RegisterError, StaleCase, UnknownCase, shown
 from .access import insert_log
-from .cases import VERSION_KEY, danish_time, get_version
+from .cases import VERSION_KEY, danish_time, get_version, validated, version_from_row
 from .session import Register
 
 #: Longest reason for a save that is kept.
@@ -153,17 +153,59 @@ def _judge(reg: Register, data: Any, reason: str, base_version: int | None, draf
         _require_case_id(data, err)
         stored, valid, problems = data, False, err.lines()
     else:
-        stored, valid, problems = to_json(case.data), True, []
-        for position, item in enumerate(reg.engine.checklist(case, today=reg.now().date())):
-            if item.due is not None:
-                done = None if item.done is None else int(bool(item.done))
-                tasks.append((position, item.id, item.what, item.who, as_date(item.due).isoformat(),
-                              item.due_text, done))
+        stored, valid, problems, tasks = to_json(case.data), True, [], _tasks(reg, case)
     text = canonical_json(stored)
     return _Judged(
         case_id=str(stored["incident"]["case_id"]), text=text, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        valid=valid, problems=problems, tasks=tasks, next_due=min((t[4] for t in tasks if t[6] != 1), default=None),
+        valid=valid, problems=problems, tasks=tasks, next_due=_next_due(tasks),
         base_version=base_version, reason=" ".join(str(reason or "").split())[:MAX_REASON_CHARS])
+
+
+def _tasks(reg: Register, case) -> list[tuple]:
+    """The engine's checklist items with a due day, as stored rows: (position, id, what, who, due,
+    due text, done). Only "overdue or not" depends on the day, so the day asked does not matter."""
+    tasks = []
+    for position, item in enumerate(reg.engine.checklist(case, today=reg.now().date())):
+        if item.due is not None:
+            done = None if item.done is None else int(bool(item.done))
+            tasks.append((position, item.id, item.what, item.who, as_date(item.due).isoformat(), item.due_text, done))
+    return tasks
+
+
+def _next_due(tasks: list[tuple]) -> str | None:
+    return min((t[4] for t in tasks if t[6] != 1), default=None)
+
+
+def refresh_tasks(reg: Register) -> tuple[int, int]:
+    """Compute the stored tasks of every case's newest valid version again, with the pack in force.
+
+    The tasks are what the engine said when a version was saved; after a change of the
+    pack's deadlines or obligations (plan.yaml) they are recomputed here (derived data:
+    the versions themselves are not changed). Returns (cases computed, cases whose tasks changed).
+    """
+    with reg.read() as conn:
+        rows = conn.execute("SELECT v.* FROM cases c JOIN versions v ON v.case_id = c.id "
+                            "AND v.version = c.current_version WHERE v.valid = 1 ORDER BY c.id").fetchall()
+        stored = {}
+        for r in conn.execute("SELECT t.case_id, t.position, t.item_id, t.what, t.who, t.due, t.due_text, t.done "
+                              "FROM tasks t JOIN cases c ON c.id = t.case_id AND c.current_version = t.version "
+                              "ORDER BY t.case_id, t.position"):
+            stored.setdefault(r[0], []).append(tuple(r[1:]))
+    changed = []
+    for row in rows:
+        version = version_from_row(row)
+        tasks = _tasks(reg, validated(reg, version))
+        if tasks != stored.get(version.case_id, []):
+            changed.append((version.case_id, version.version, tasks))
+    with reg.write() as conn:
+        for case_id, version, tasks in changed:
+            conn.execute("DELETE FROM tasks WHERE case_id = ? AND version = ?", (case_id, version))
+            conn.executemany(
+                "INSERT INTO tasks (case_id, version, position, item_id, what, who, due, due_text, done) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(case_id, version, *task) for task in tasks])
+            conn.execute("UPDATE versions SET next_due = ? WHERE case_id = ? AND version = ?",
+                         (_next_due(tasks), case_id, version))
+    return len(rows), len(changed)
 
 
 def _store(conn, reg: Register, item: _Judged, at: str) -> SaveResult:
