@@ -23,8 +23,10 @@ fails a command: a template that cannot be read from it is compiled.
 ``BEREDSKAB_CACHE=<folder>`` uses that folder, under the same checks.
 
 With the code, each file keeps the names of the templates the template extends,
-includes or imports (``PackSandbox.references``, which Jinja's parse records and
-the audit manifest needs), so a template read from the cache is not parsed either.
+includes or imports (``PackSandbox.referenced``, which the audit manifest needs), so
+a template read from the cache is not parsed either. Only Jinja's public cache API
+is used (``BytecodeCache``, ``Bucket``): issue 19 measured that hooking Jinja's
+private parse saved only a parse on the first run.
 """
 
 from __future__ import annotations
@@ -96,15 +98,18 @@ class TemplateCache(FileSystemBytecodeCache):
 
     def __init__(self, directory: str, signature: str):
         super().__init__(directory, f"{signature}-%s.cache")
-        self._names: dict[str, str] = {}  # cache key -> template file
+        self._templates: dict[str, tuple] = {}  # cache key -> (name, file, source) of the template
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
-        self._names[self.get_cache_key(name, filename)] = filename
+        self._templates[self.get_cache_key(name, filename)] = (name, filename, source)
         return super().get_bucket(environment, name, filename, source)
+
+    def _path(self, bucket: Bucket) -> str:
+        return os.path.join(self.directory, self.pattern % bucket.key)
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            with open(self._get_cache_filename(bucket), "rb") as file:
+            with open(self._path(bucket), "rb") as file:
                 bucket.load_bytecode(file)  # checks Jinja's magic and the source's checksum
                 if bucket.code is None:
                     return
@@ -117,19 +122,20 @@ class TemplateCache(FileSystemBytecodeCache):
         if not (isinstance(references, list) and all(r is None or isinstance(r, str) for r in references)):
             bucket.reset()
             return
-        bucket.environment.references[self._names[bucket.key]] = references
+        bucket.environment.references[self._templates[bucket.key][1]] = references
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        references = bucket.environment.references.get(self._names.get(bucket.key, ""))
-        if references is None:
-            return  # not parsed in this process: nothing to keep with the code
+        if bucket.key not in self._templates:
+            return
+        name, filename, source = self._templates[bucket.key]
         temporary = None
         try:
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")  # mode 0600
+            references = bucket.environment.referenced(source, name, filename)  # parses only a new template
             with os.fdopen(descriptor, "wb") as file:
                 bucket.write_bytecode(file)
                 marshal.dump(references, file)
-            os.replace(temporary, self._get_cache_filename(bucket))
+            os.replace(temporary, self._path(bucket))
         except Exception:  # noqa: BLE001 - a full disk or a read-only folder: no cache, same result
             if temporary is not None:
                 try:

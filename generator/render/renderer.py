@@ -78,18 +78,18 @@ class PackSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, **options: Any):
         super().__init__(**options)
-        #: Template file -> the templates it extends, includes or imports, recorded when
-        #: Jinja parses it, so the manifest need not parse every template a second time.
-        #: By file, not name: a PrefixLoader parses ``default/x`` under the name ``x``.
+        #: Template file -> the templates it extends, includes or imports (for the manifest),
+        #: parsed once per process or read from the template cache with its compiled code.
+        #: By file, not name: a PrefixLoader loads ``default/x`` under the name ``x``.
         self.references: dict[str, list[str | None]] = {}
         #: This thread's render deadline, checked on every call, attribute, operator and output chunk.
         self.deadline = Deadline()
 
-    def _parse(self, source: str, name: str | None, filename: str | None):
-        tree = super()._parse(source, name, filename)
-        if filename is not None:
-            self.references[filename] = list(meta.find_referenced_templates(tree))
-        return tree
+    def referenced(self, source: str, name: str | None, filename: str) -> list[str | None]:
+        """The templates ``source`` extends, includes or imports (None: a name computed when it runs)."""
+        if filename not in self.references:
+            self.references[filename] = list(meta.find_referenced_templates(self.parse(source, name, filename)))
+        return self.references[filename]
 
     def bounded(self, value: Any) -> Any:
         """The result of ``a ~ b`` (the code generator wraps it), refused when too long."""
@@ -212,9 +212,7 @@ class Renderer:
                 continue
             with translate_errors(name, self.pack):
                 source, filename, _ = self.env.loader.get_source(self.env, name)
-                if filename not in self.env.references:
-                    self.env.get_template(name)  # compiling records what it references
-                referenced = self.env.references[filename]
+                referenced = self.env.referenced(source, name, filename)
             found[name] = source
             pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
         return found

@@ -116,7 +116,7 @@ def header_footer(document: Document, where: str):
         part = document.part.related_parts[reference.get(qn("r:id"))]
         return part, part.element
     story = getattr(document.sections[-1], where)  # python-docx adds or inherits the definition
-    return story.part, story._element
+    return story.part, story.part.element
 
 
 def _story(container):
@@ -306,7 +306,7 @@ _TC_PROTOTYPES: dict[str, object] = {}
 
 def style_num_id(style) -> int | None:
     """The numId of the numbering a paragraph style uses (its w:numPr), None if it has none."""
-    pPr = style._element.pPr
+    pPr = style.element.pPr
     numPr = pPr.numPr if pPr is not None else None
     if numPr is None or numPr.numId is None:
         return None
