@@ -14,8 +14,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date as _babel_date
-from dateutil.relativedelta import relativedelta
 
 #: The municipality's time zone; times with an offset are converted to it.
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
@@ -94,7 +92,10 @@ def long_date(value: date | datetime | None) -> str:
 @lru_cache(maxsize=4096)
 def _long_date(day: date) -> str:
     # Babel formats a date in ~40 µs; a batch shows the same few days again and again.
-    return _babel_date(day, format="d. MMMM y", locale="da_DK")
+    # Imported here: it takes ~20 ms, which commands that write no date need not pay.
+    from babel.dates import format_date
+
+    return format_date(day, format="d. MMMM y", locale="da_DK")
 
 
 @lru_cache(maxsize=256)
@@ -131,6 +132,8 @@ def add_hours(value: datetime, hours: int) -> datetime:
 
 def add_months(value: date, months: int) -> date:
     """The same day ``months`` later; a day the month lacks becomes its last day (31 Jan + 1 = 28 Feb)."""
+    from dateutil.relativedelta import relativedelta  # imported when needed: most runs never are
+
     return as_date(value) + relativedelta(months=months)
 
 

@@ -13,9 +13,12 @@ The one module that leans on Cerberus internals (its range is pinned in setup.cf
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from datetime import date, datetime
 from typing import Any, Iterable
 
+import cerberus
 from cerberus import Validator, errors as cerr
 from cerberus.schema import DefinitionSchema
 
@@ -175,13 +178,29 @@ class PreparedSchema(DefinitionSchema):
     in a validation changes the schema, so one is shared by threads.
     """
 
+    def __init__(self, validator, schema: dict, checked: bool = False):
+        self._checked = checked  # Cerberus checked this very schema in an earlier process
+        super().__init__(validator, schema)
+        self._checked = False
+
+    def validate(self, schema=None) -> None:
+        if not self._checked:
+            super().validate(schema)
+
     def copy(self) -> dict:
         return dict(self.schema)
 
 
-def prepare_schema(schema: dict) -> PreparedSchema:
-    """Expand and check ``schema`` for :class:`CaseValidator` once; SchemaError if it is not valid."""
-    return PreparedSchema(CaseValidator(), schema)
+def prepare_schema(schema: dict, checked: bool = False) -> PreparedSchema:
+    """Expand ``schema`` for :class:`CaseValidator` and check it (SchemaError if it is not valid),
+    unless ``checked``: Cerberus accepted the schema of the same :func:`schema_digest` before."""
+    return PreparedSchema(CaseValidator(), schema, checked=checked)
+
+
+def schema_digest(schema: dict) -> str:
+    """A digest of ``schema`` and of what Cerberus checks it against (its version, our rules)."""
+    record = json.dumps([cerberus.__version__, CaseValidator.validation_rules, schema], sort_keys=True, default=repr)
+    return hashlib.sha256(record.encode()).hexdigest()
 
 
 def _danish_coercion(parse, value):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,8 @@ from typing import Any, Iterable
 
 from cerberus import SchemaError
 
-from ._validator import CaseValidator, DanishErrorHandler, PreparedSchema, prepare_schema
+from ._validator import CaseValidator, DanishErrorHandler, PreparedSchema, prepare_schema, schema_digest
+from ..cache_folder import cache_folder
 from ..errors import CaseError, FormError, shown
 from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
 
@@ -124,12 +126,27 @@ def load_forms(pack: Pack) -> Forms:
             schema[section]["default"] = None
         versions[section] = (rules.get("meta") or {}).get("version")
     try:
-        prepared = prepare_schema(schema)
+        prepared = _prepared(schema)
     except SchemaError as err:
         raise FormError(f"formularerne er ikke et gyldigt Cerberus-skema: {_schema_error_path(err)}") from err
     deadlines = pack.settings.get("deadlines")
     return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions,
                  deadlines=dict(deadlines) if isinstance(deadlines, dict) else {}, prepared=prepared)
+
+
+def _prepared(schema: dict) -> PreparedSchema:
+    """The schema expanded and checked by Cerberus; the check (most of loading the forms) is
+    skipped when the private cache folder records that Cerberus accepted the same schema before."""
+    folder = cache_folder()
+    marker = folder / f"forms-{schema_digest(schema)}.checked" if folder is not None else None
+    checked = marker is not None and marker.is_file()
+    prepared = prepare_schema(schema, checked=checked)
+    if marker is not None and not checked:
+        try:
+            os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError:
+            pass  # another process wrote it, or the disk is full: checked again next time
+    return prepared
 
 
 def _prepare(rules: dict, choices: dict, where: str, path: str, item: bool = False) -> dict:

@@ -6,21 +6,14 @@ this module decides where, and when not to.
 
 Security. The cache holds Python code that runs in this process. Whoever can
 write into its folder can make beredskab run any code as the user, outside the
-template sandbox. So the folder is the user's own cache folder
-(``$XDG_CACHE_HOME/beredskab/templates``, else ``~/.cache/beredskab/templates``),
-created with mode 0700, and it is used only while it is a real directory (not a
-symbolic link) owned by the user with no permissions for group or others; else
-templates are compiled as without a cache. Never inside ``output/`` or a plan
-pack: those are shared with others. The files are written atomically, mode 0600.
+template sandbox: so the folder is the private one of ``cache_folder`` (checked
+there), and the files are written atomically, mode 0600.
 Jinja stores the checksum of each template's source with its code and compiles
 again when the source changes (and when Jinja's or Python's bytecode version
 changes); each file name starts with a signature of beredskab's version and of
 the sandbox's settings (filters, tests, intercepted operators, options), so
 code compiled under other rules is never used. Reading or writing the cache never
 fails a command: a template that cannot be read from it is compiled.
-
-``BEREDSKAB_CACHE=off`` turns the cache off (the test suite does);
-``BEREDSKAB_CACHE=<folder>`` uses that folder, under the same checks.
 
 With the code, each file keeps the names of the templates the template extends,
 includes or imports (``PackSandbox.referenced``, which the audit manifest needs), so
@@ -34,47 +27,19 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import stat
 import tempfile
-from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from ..cache_folder import CACHE_ENV, cache_folder  # noqa: F401 - CACHE_ENV: tests set it
 from ..version import __version__
-
-#: Environment variable: "off" for no cache, or the cache folder.
-CACHE_ENV = "BEREDSKAB_CACHE"
 
 
 def template_cache(environment) -> "TemplateCache | None":
     """The cache for ``environment`` (a PackSandbox), or None when it is off or its folder is not private."""
-    setting = os.environ.get(CACHE_ENV, "").strip()
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    folder = Path(setting).expanduser() if setting else _default_folder()
-    if not _private_folder(folder):
-        return None
-    return TemplateCache(str(folder), _signature(environment))
-
-
-def _default_folder() -> Path:
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # the XDG rule: a relative path is ignored
-    return base / "beredskab" / "templates"
-
-
-def _private_folder(folder: Path) -> bool:
-    """Create ``folder`` (mode 0700) if missing; True if it is a directory only this user can use."""
-    if not hasattr(os, "getuid"):
-        return False  # no owner and mode bits to check (Windows): no cache
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = os.lstat(folder)
-    except (OSError, RuntimeError):  # RuntimeError: no home folder
-        return False
-    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
-            and stat.S_IMODE(status.st_mode) & 0o077 == 0)
+    folder = cache_folder()
+    return None if folder is None else TemplateCache(str(folder), _signature(environment))
 
 
 def _signature(environment) -> str:
