@@ -15,17 +15,15 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .version import __version__
-from ._isolation import WorkerPool
 from .case.fields import dumps, parse_assignments, sections_of, skeleton
 from .case.forms import Forms, load_forms, parse_case_json, read_case_file, set_path
 from .case.json_schema import case_schema
 from .errors import CaseError, EnvironmentFailure, PackError
 from .output import manifest
 from .output.files import document_path, write_all
-from .output.pdf import convert as convert_pdf
 from .pack.loader import Pack, load_pack
 from .render.renderer import Renderer
 from .rules import evaluation as rules, legal, reach
@@ -33,6 +31,9 @@ from .rules.checklist import Item
 from .rules.documents import DocumentAdvice
 from .rules.evaluation import Evaluation
 from .rules.obligations import Obligations, load as load_obligations
+
+if TYPE_CHECKING:  # imported where used: the default pack and runs without --pdf never need them
+    from ._isolation import WorkerPool
 
 #: Names a template sees besides the case sections (see Engine.context).
 CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc")
@@ -88,6 +89,8 @@ class Engine:
         """The engine of a loaded pack (``plan check`` passes forms it has checked one by one)."""
         engine = cls._in_process(pack, forms)
         if not pack.trusted:
+            from ._isolation import WorkerPool  # multiprocessing: only for an untrusted pack
+
             engine.workers = WorkerPool(partial(cls._in_process, pack), size=workers)
         return engine
 
@@ -310,6 +313,8 @@ class Engine:
                 forms=self.forms.versions, case_sha256=case_sha256, generated_at=now)
         failure = None
         if pdf:
+            from .output.pdf import convert as convert_pdf
+
             try:
                 pdfs = convert_pdf({path.name: data for path, data in files.items()})
             except EnvironmentFailure as err:
