@@ -92,16 +92,20 @@ def long_date(value: date | datetime | None) -> str:
 @lru_cache(maxsize=4096)
 def _long_date(day: date) -> str:
     # Babel formats a date in ~40 µs; a batch shows the same few days again and again.
-    # Imported here: it takes ~20 ms, which commands that write no date need not pay.
-    from babel.dates import format_date
-
-    return format_date(day, format="d. MMMM y", locale="da_DK")
+    return _babel_date(day, "d. MMMM y")
 
 
 @lru_cache(maxsize=256)
 def month_year(day: date) -> str:
     """``november 2026``: the month of ``day`` in Danish (tables by month)."""
-    return _babel_date(day, format="LLLL y", locale="da_DK")
+    return _babel_date(day, "LLLL y")
+
+
+def _babel_date(day: date, pattern: str) -> str:
+    # Imported here: Babel takes ~20 ms to import, which commands that write no date need not pay.
+    from babel.dates import format_date
+
+    return format_date(day, format=pattern, locale="da_DK")
 
 
 def long_datetime(value: date | datetime | None) -> str:
