@@ -21,7 +21,7 @@ from .version import __version__
 from .case.fields import dumps, parse_assignments, sections_of, skeleton
 from .case.forms import Forms, load_forms, parse_case_json, read_case_file, set_path
 from .case.json_schema import case_schema
-from .errors import CaseError, EnvironmentFailure, PackError
+from .errors import CaseError, EnvironmentFailure, PackError, Problem
 from .output import manifest
 from .output.files import document_path, write_all
 from .pack.loader import Pack, load_pack
@@ -149,8 +149,8 @@ class Engine:
         return parse_assignments(self.forms, texts)
 
     def skeleton(self, form: str) -> dict:
-        """An empty case of one form (or ``case``: all of them), ready to fill in."""
-        return skeleton(self.forms, sections_of(self.forms, form))
+        """An empty case of one form (or ``case``: the sections every case has), ready to fill in."""
+        return skeleton(self.forms, sections_of(self.forms, form), optional_sections=form != "case")
 
     def json_schema(self, form: str) -> dict:
         """The JSON Schema of one form (or ``case``), for editors."""
@@ -181,7 +181,19 @@ class Engine:
         for name in names:
             if name not in known:
                 raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(known)}")
+        self._needs(case, names)
         return names or [advice.name for advice in self.applicable(case, today) if advice.applies]
+
+    def _needs(self, case: Case, names: list[str]) -> None:
+        """Refuse a document asked for by name whose case lacks a section it needs (plan.yaml ``needs``)."""
+        problems = []
+        for name in names:
+            for section in self.obligations.documents[name].needs:
+                if not case.section(section):
+                    problems.append(f"sagen har ingen '{self.forms.title(section)}' ({section}), som dokumentet "
+                                    f"'{name}' bygger på; udfyld den med 'beredskab fill {section} -o SAG.json'")
+        if problems:
+            raise CaseError([Problem(reason) for reason in problems])
 
     # -- documents out ---------------------------------------------------------------------
 

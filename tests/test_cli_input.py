@@ -14,12 +14,14 @@ from .conftest import EXAMPLES
 CASE = str(EXAMPLES / "trussel-telefon.json")
 
 
-def test_init_prints_a_skeleton_of_every_form(runner, forms):
+def test_init_prints_a_skeleton_of_a_case_and_names_the_sections_to_add(runner, forms):
     result = runner.invoke(cli, ["init", "case"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == forms.sections
+    assert list(data) == ["incident"]
     assert data["incident"]["occurred_at"] == {"start": None, "end": None}
+    assert result.stderr == ("Sektioner, en sag kan have (support, followup, ban), tilføjes med fx: "
+                             "beredskab fill support -o SAG.json\n")
 
 
 def test_init_unknown_form_is_a_danish_error(runner):
@@ -71,3 +73,46 @@ def test_generate_with_set_changes_the_document(runner, tmp_path):
     text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     text += "\n".join(p.text for p in document.paragraphs)
     assert "Skranke 7" in text
+
+
+def test_set_creates_the_items_of_a_list_a_new_case_lacks(runner, write_case, phone_threat_data):
+    """`--set incident.affected_employees[0].name=...` made a dict {"0": ...} and lost the value (issue #16)."""
+    del phone_threat_data["incident"]["affected_employees"]
+    case = write_case(phone_threat_data)
+    result = runner.invoke(cli, ["validate", str(case), "--set", "incident.affected_employees[0].name=Ole Holm",
+                                 "--set", "incident.affected_employees[0].job_title=Rådgiver"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(cli, ["fill", "incident", "-o", str(case), "--no-input",
+                                 "--set", "incident.affected_employees[0].name=Ole Holm",
+                                 "--set", "incident.affected_employees[0].job_title=Rådgiver"])
+    assert result.exit_code == 0, result.stderr
+    saved = json.loads(case.read_text(encoding="utf-8"))["incident"]["affected_employees"]
+    assert saved == [{"name": "Ole Holm", "job_title": "Rådgiver"}]
+
+
+@pytest.mark.parametrize("value, key", [("Telefon", "phone"), ("telefon", "phone"), ("phone", "phone")])
+def test_set_accepts_a_choices_danish_label_as_well_as_its_key(runner, tmp_path, value, key):
+    target = tmp_path / "sag.json"
+    target.write_bytes((EXAMPLES / "trussel-telefon.json").read_bytes())
+    result = runner.invoke(cli, ["fill", "incident", "-o", str(target), "--no-input", "--set", f"incident.channel={value}",
+                                 "--set", "incident.incident_types=Trussel,bullying"])
+    assert result.exit_code == 0, result.stderr
+    saved = json.loads(target.read_text(encoding="utf-8"))["incident"]
+    assert saved["channel"] == key and saved["incident_types"] == ["threat", "bullying"]
+
+
+def test_set_with_an_unknown_choice_lists_the_keys_with_their_danish_labels(runner):
+    result = runner.invoke(cli, ["validate", CASE, "--set", "incident.channel=Fax"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Fejl: Felt 'Kontaktform' (incident.channel): er ikke et gyldigt valg; mulige værdier: personal (Personlig "
+        "kontakt), phone (Telefon), letter (Brev), email (E-mail), social_media (Sociale medier), other (Andet)\n")
+    assert "Fax" not in result.stderr
+
+
+def test_generate_a_ban_for_a_case_without_one_says_so_in_case_terms(runner, tmp_path):
+    result = runner.invoke(cli, ["generate", CASE, "--doc", "visit_ban", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == ("Fejl: sagen har ingen 'Forbud mod at komme i forvaltningen' (ban), som dokumentet "
+                             "'visit_ban' bygger på; udfyld den med 'beredskab fill ban -o SAG.json'\n")
+    assert not list(tmp_path.iterdir())

@@ -72,6 +72,31 @@ def test_skeleton_has_every_field_empty(forms):
     blank = skeleton(forms, ["incident"])["incident"]
     assert list(blank) == list(forms.schema["incident"]["schema"])
     assert blank["case_id"] == "" and blank["incident_types"] == [] and blank["note_date"] is None
-    assert blank["affected_employees"] == [{"name": "", "job_title": "", "unit": ""}]
-    assert blank["police"] == {"reported": None, "reported_by": "", "reported_at": None,
+    # a group that needs an item gets one to fill in; an optional one gets none to delete (issue #16)
+    assert blank["affected_employees"] == [{"name": "", "job_title": "", "unit": ""}] and blank["witnesses"] == []
+    # a choice is null, never "", which would be an invalid choice (issue #16)
+    assert blank["channel"] is None
+    assert blank["police"] == {"reported": None, "reported_by": None, "reported_at": None,
                                "journal_number": "", "director_informed_at": None}
+
+
+@pytest.mark.parametrize("form", ["case", "incident", "support", "ban", "followup"])
+def test_skeleton_problems_are_only_required_fields_still_empty(engine, forms, form):
+    """`init` gives a file whose only problems are the required fields still empty (issue #16)."""
+    data = engine.skeleton(form)
+    if "incident" not in data:  # a form alone is added to a case that has its incident
+        data["incident"] = engine.skeleton("incident")["incident"]
+    with pytest.raises(CaseError) as info:
+        engine.validate(data, now=NOW)
+    assert info.value.problems
+    for problem in info.value.problems:
+        rules = field_rules(forms, split_path(problem.path))
+        value = data
+        for part in split_path(problem.path):
+            value = value[part]
+        assert rules.get("required") and value in (None, "", []), problem.format()
+        assert problem.reason in ("skal udfyldes", "må ikke være tom", "skal have mindst 1 element(er)"), problem.format()
+
+
+def test_skeleton_of_a_case_leaves_out_the_sections_a_case_may_leave_out(engine, forms):
+    assert list(engine.skeleton("case")) == [s for s in forms.sections if forms.schema[s].get("required")] == ["incident"]

@@ -113,7 +113,7 @@ def parse_assignments(forms: Forms, assignments: Iterable[str]) -> list[tuple[st
             problems.append(Problem("ukendt felt i --set; se felterne med 'beredskab init case'", path=path))
         else:
             try:
-                pairs.append((path, from_text(rules, text)))
+                pairs.append((path, choice_value(forms, rules, from_text(rules, text), path)))
             except CaseError as err:
                 problems.extend(Problem(p.reason, path=path, label=label_of(rules)) for p in err.problems)
     if problems:
@@ -156,9 +156,17 @@ def _has(container: dict | list, part: Any) -> bool:
     return part in container if isinstance(container, dict) else isinstance(part, int) and part < len(container)
 
 
-def skeleton(forms: Forms, sections: Iterable[str]) -> dict:
-    """Every field of ``sections``, empty or with its default; repeatable groups get one empty item."""
-    return {section: _blank(forms.schema[section]) for section in sections}
+def skeleton(forms: Forms, sections: Iterable[str], optional_sections: bool = True) -> dict:
+    """Every field of ``sections``, empty or with its default, ready to fill in.
+
+    Its only problems are the required fields still empty: a text is ``""``
+    where an empty text is valid or required, anything that would be invalid
+    empty (a choice, a date, a text with a pattern) is ``null``, and a
+    repeatable group gets an empty item only when it needs at least one.
+    Without ``optional_sections`` the sections a case may leave out are left out.
+    """
+    return {section: _blank(forms.schema[section]) for section in sections
+            if optional_sections or forms.schema[section].get("required")}
 
 
 def _blank(rules: dict) -> Any:
@@ -169,12 +177,35 @@ def _blank(rules: dict) -> Any:
     if kind == "dict" and isinstance(rules.get("schema"), dict):
         return {name: _blank(child) for name, child in rules["schema"].items()}
     if is_group_list(rules):
-        return [_blank(rules["schema"])]
+        return [_blank(rules["schema"])] if rules.get("minlength") else []
     if kind == "list":
         return []
-    if kind == "string":
+    if kind == "string" and "allowed" not in rules and (rules.get("required") or not {"regex", "minlength"} & set(rules)):
         return ""
     return None
+
+
+def choice_value(forms: Forms, rules: dict, value: Any, path: str) -> Any:
+    """``value`` with each choice given by its Danish label (``Telefon``) turned into its key (``phone``).
+
+    A value that is neither a key nor a label is refused with the list of both.
+    """
+    keys = choice_keys(rules)
+    if not keys:
+        return value
+    labels = forms.choices.get((rules.get("meta") or {}).get("choices"), {})
+    by_label = {str(label).casefold(): key for key, label in labels.items()}
+
+    def key_of(item: Any) -> Any:
+        if not isinstance(item, str) or item in keys:
+            return item
+        if item.strip().casefold() in by_label:
+            return by_label[item.strip().casefold()]
+        allowed = ", ".join(f"{key} ({labels.get(key, key)})" for key in keys)
+        raise CaseError(Problem(f"er ikke et gyldigt valg; mulige værdier: {allowed}", path=path,
+                                label=label_of(rules)))
+
+    return [key_of(item) for item in value] if isinstance(value, list) else key_of(value)
 
 
 def sections_of(forms: Forms, name: str) -> list[str]:

@@ -325,5 +325,5 @@ def set_path(data: dict, dotted: str, value: Any) -> None:
             current[key] = value
             return
         if isinstance(current, dict) and not isinstance(current.get(key), (dict, list)):
-            current[key] = {}
+            current[key] = [] if parts[index + 1].isdigit() else {}  # `a[0].b` on a new case makes the list
         current = current[key]

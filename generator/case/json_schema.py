@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from ._ecma_regex import ecma_pattern
 from .fields import SCHEMA_KEY, condition_of, is_group_list
 from .forms import Forms
 
@@ -89,8 +90,9 @@ def field_schema(forms: Forms, rules: dict) -> dict:
     else:
         schema = {"type": kind} if kind else {}
         schema.update({_SAME[k]: v for k, v in rules.items() if k in _SAME})
-        if rules.get("regex"):
-            schema["pattern"] = f"^(?:{rules['regex']})$"
+        pattern = ecma_pattern(f"^(?:{rules['regex']})$") if rules.get("regex") else None
+        if pattern is not None:  # JavaScript's dialect; a construct it lacks leaves the check to beredskab
+            schema["pattern"] = pattern
         if kind == "string" and rules.get("empty") is False:
             schema["minLength"] = max(1, schema.get("minLength", 0))
     if "allowed" in rules:

@@ -204,7 +204,12 @@ def init_command(form, case_file, force, plan_dir):
     from ..output.files import replace_file
 
     engine = _engine(plan_dir)
-    data = dump_case(engine.skeleton(form))
+    skeleton = engine.skeleton(form)
+    data = dump_case(skeleton)
+    optional = [section for section in engine.forms.sections if section not in skeleton]
+    if form == "case" and optional:
+        click.echo(f"Sektioner, en sag kan have ({', '.join(optional)}), tilføjes med fx: "
+                   f"beredskab fill {optional[0]} -o {case_file or 'SAG.json'}", err=True)
     if case_file is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

@@ -3,7 +3,8 @@
 Each document has a ``title`` and a ``description``; ``when`` is the condition
 under which the case calls for it (without one it always does), ``reason`` the
 Danish reason shown when it applies and ``reason_otherwise`` when it does not
-(it can still be made by name, ``--doc``).
+(it can still be made by name, ``--doc``, unless a case section it ``needs`` is
+missing: a ban decision without a ban section has nothing to say).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ._spec import RuleError, Where
 from .conditions import Condition, parse
 from .paths import Fields
 
-KEYS = ("title", "description", "when", "reason", "reason_otherwise")
+KEYS = ("title", "description", "when", "needs", "reason", "reason_otherwise")
 
 #: The reason of a document without one of its own.
 DEFAULT_REASON = "dokument fra planpakken"
@@ -44,6 +45,7 @@ class DocumentRule:
     when: Condition | None
     reason: str
     reason_otherwise: str
+    needs: tuple[str, ...] = ()  # case sections the document cannot be made without
 
     def advice(self, case: Mapping, today: date) -> DocumentAdvice:
         applies = self.when is None or self.when.holds(case, today)
@@ -63,4 +65,13 @@ def parse_document(key: Any, raw: Any, fields: Fields, where: Where) -> Document
         reason=_spec.text(spec.get("reason"), (*where, "reason"), required=False) or DEFAULT_REASON,
         reason_otherwise=_spec.text(spec.get("reason_otherwise"), (*where, "reason_otherwise"), required=False)
         or DEFAULT_REASON_OTHERWISE,
+        needs=tuple(_section(fields, name, (*where, "needs")) for name in _spec.names(spec.get("needs") or (),
+                                                                                   (*where, "needs"))),
     )
+
+
+def _section(fields: Fields, name: str, where: Where) -> str:
+    """A case section a document ``needs`` (a form's top-level field)."""
+    if len(fields.get(name, where).parts) != 1:
+        raise RuleError(f"'{name}' er ikke en sektion af sagen (fx ban)", where)
+    return name
