@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import re
+import shutil
+import subprocess
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from beredskab.errors import CaseError
+from beredskab.case._ecma_regex import ecma_pattern
 from beredskab.case.json_schema import case_schema
+from beredskab.engine import Engine
 
 from .conftest import EXAMPLES, NOW
 
@@ -88,3 +94,76 @@ def test_schema_has_danish_titles_labels_and_required_fields(forms):
     assert channel["title"] == "Kontaktform" and channel["description"] == "Hvordan foregik kontakten?"
     assert dict(zip(channel["enum"], channel["enumDescriptions"]))["phone"] == "Telefon"
     assert set(schema["properties"]) == {"$schema", "$version", "incident"}
+
+
+# --- patterns as JavaScript reads them (issue #16) ------------------------------------------------
+
+#: Set (as CI does) to make the Node.js test fail instead of skip when node is missing.
+REQUIRE_NODE_ENV = "BEREDSKAB_REQUIRE_NODE"
+
+#: Compiles each pattern with JavaScript's RegExp (the 'u' flag: the strict ECMA-262 grammar editors use)
+#: and tests each sample; prints a matrix of booleans, or the first syntax error.
+NODE_SCRIPT = """
+const [patterns, samples] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+console.log(JSON.stringify(patterns.map(p => { const r = new RegExp(p, 'u'); return samples.map(s => r.test(s)); })));
+"""
+
+SAMPLES = ["KME-2026-031", "con", "CON", "Con.txt", "cOn1", "com1", "lpt9.x", "console", "a..b", "-a", "a",
+           "2026-11-24", "24-11-2026", "2026-11-24T10:30", "24-11-2026 kl. 10.30", "24.11.2026 KL 9.05", "x y"]
+
+
+@pytest.fixture
+def node():
+    program = shutil.which("node") or shutil.which("nodejs")
+    if program is None:
+        if os.environ.get(REQUIRE_NODE_ENV):
+            pytest.fail(f"Node.js is required ({REQUIRE_NODE_ENV} is set) but missing")
+        pytest.skip("Node.js is not installed")
+    return program
+
+
+def _patterns(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "pattern":
+                yield item
+            else:
+                yield from _patterns(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _patterns(item)
+
+
+def test_schema_patterns_compile_in_javascript_and_match_as_beredskab_does(forms, node):
+    """The case_id pattern's (?i:...) is Python only; editors compile patterns as ECMA-262."""
+    schema = case_schema(forms)
+    patterns = sorted(set(_patterns(schema)))
+    assert any("[cC][oO][nN]" in p for p in patterns) and not any("(?i" in p for p in patterns)
+    result = subprocess.run([node, "-e", NODE_SCRIPT], input=json.dumps([patterns, SAMPLES]), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr  # a SyntaxError names the pattern
+    javascript = dict(zip(patterns, json.loads(result.stdout)))
+    case_id = schema["properties"]["incident"]["properties"]["case_id"]["pattern"]
+    python = re.compile(forms.schema["incident"]["schema"]["case_id"]["regex"])
+    assert javascript[case_id] == [bool(python.fullmatch(s)) for s in SAMPLES]
+    for pattern, matches in javascript.items():  # the date patterns are ECMA-262 and Python alike
+        if pattern != case_id:
+            assert matches == [bool(re.search(pattern, s)) for s in SAMPLES], pattern
+
+
+@pytest.mark.parametrize("python, ecma", [
+    (r"(?i:ab)[x-z]", "(?:[aA][bB])[x-z]"),
+    (r"(?i:[a-c_])", "(?:[a-c_A-C])"),
+    (r"(?P<year>\d{4})-(?P=year)\Z", r"(?<year>\d{4})-\k<year>$"),
+    (r"(?x) a b", None),
+    (r"(?#comment)a", None),
+], ids=["ignore-case-group", "ignore-case-class", "named-group", "verbose-flag", "comment"])
+def test_ecma_pattern_rewrites_python_only_constructs_or_gives_none(python, ecma):
+    assert ecma_pattern(python) == ecma
+
+
+def test_schema_leaves_out_a_pattern_javascript_cannot_read(make_pack):
+    pack = make_pack({"forms/incident.yaml": "incident:\n  schema:\n    location:\n      regex: '(?x) [a-z]+'\n"})
+    forms = Engine.load(pack).forms
+    location = case_schema(forms, ["incident"])["properties"]["incident"]["properties"]["location"]
+    assert "pattern" not in json.dumps(location)
