@@ -206,14 +206,14 @@ def init_command(form, case_file, force, plan_dir):
     engine = _engine(plan_dir)
     skeleton = engine.skeleton(form)
     data = dump_case(skeleton)
-    optional = [section for section in engine.forms.sections if section not in skeleton]
-    if form == "case" and optional:
-        click.echo(f"Sektioner, en sag kan have ({', '.join(optional)}), tilføjes med fx: "
-                   f"beredskab fill {optional[0]} -o {case_file or 'SAG.json'}", err=True)
     if case_file is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         click.echo(f"Skrevet: {replace_file(case_file, data, overwrite=force)}")
+    optional = [section for section in engine.forms.sections if section not in skeleton]
+    if form == "case" and optional:
+        click.echo(f"Sektioner, en sag kan have ({', '.join(optional)}), tilføjes med fx: "
+                   f"beredskab fill {optional[0]} -o {case_file or 'SAG.json'}", err=True)
 
 
 @cli.command("schema")
