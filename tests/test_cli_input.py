@@ -116,3 +116,14 @@ def test_generate_a_ban_for_a_case_without_one_says_so_in_case_terms(runner, tmp
     assert result.stderr == ("Fejl: sagen har ingen 'Forbud mod at komme i forvaltningen' (ban), som dokumentet "
                              "'visit_ban' bygger på; udfyld den med 'beredskab fill ban -o SAG.json'\n")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("needs, reason", [
+    ("[bann]", "feltet 'bann' findes ikke i formularerne"),
+    ("[incident.location]", "'incident.location' er ikke en sektion af sagen (fx ban)"),
+], ids=["unknown", "not-a-section"])
+def test_a_document_that_needs_what_the_forms_lack_is_a_pack_error(runner, make_pack, needs, reason):
+    pack = make_pack({"plan.yaml": f"documents:\n  visit_ban:\n    needs: {needs}\n"})
+    result = runner.invoke(cli, ["validate", CASE, "--plan", str(pack)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Fejl: documents.visit_ban") and reason in result.stderr

@@ -65,8 +65,8 @@ def parse_document(key: Any, raw: Any, fields: Fields, where: Where) -> Document
         reason=_spec.text(spec.get("reason"), (*where, "reason"), required=False) or DEFAULT_REASON,
         reason_otherwise=_spec.text(spec.get("reason_otherwise"), (*where, "reason_otherwise"), required=False)
         or DEFAULT_REASON_OTHERWISE,
-        needs=tuple(_section(fields, name, (*where, "needs")) for name in _spec.names(spec.get("needs") or (),
-                                                                                   (*where, "needs"))),
+        needs=tuple(_section(fields, name, (*where, "needs"))
+                    for name in _spec.names(spec["needs"], (*where, "needs"))) if spec.get("needs") is not None else (),
     )
 
 
