@@ -1,11 +1,12 @@
 # Two commands do all the set-up on a fresh machine (see README):
 #   make example   install into .venv and generate every document of the example case into output/
 #   make test      install into .venv (with test extras) and run the whole test suite
+#   make serve     install into .venv and start the web form on http://127.0.0.1:8000/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: example test clean bench
+.PHONY: example test clean bench serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,9 @@ test: $(VENV)/.installed $(AXE)
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+
+serve: $(VENV)/.installed
+	$(BIN)/beredskab serve
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -22,6 +22,7 @@ from ._debug import scrubbed_traceback
 from .cases import cases_group, overdue_command, stats_command
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, out_option, plan_option,  # noqa: F401
                       set_option, today_option)
+from . import web as web_commands
 from ..errors import BeredskabError
 
 
@@ -391,3 +392,5 @@ def _interrupt(signum, frame) -> None:
 cli.add_command(cases_group)
 cli.add_command(overdue_command)
 cli.add_command(stats_command)
+cli.add_command(web_commands.serve_command)
+cli.add_command(web_commands.users_group)

@@ -30,6 +30,9 @@ ACTIONS = {
     "stats": "tal til årsopgørelsen",
     "preview": "dokument vist i browseren",
     "download": "dokument hentet",
+    "login": "logget ind",
+    "login_failed": "mislykket log-ind",
+    "logout": "logget ud",
 }
 
 

@@ -108,8 +108,18 @@ CREATE TABLE purges (
 );
 """
 
+#: Schema step 3: the web form's users (``beredskab users add``); a password only as a scrypt hash.
+STEP_3 = """
+CREATE TABLE users (
+    name          TEXT PRIMARY KEY,
+    role          TEXT NOT NULL CHECK (role IN ('hr', 'leader')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+"""
+
 #: The steps in order; ``STEPS[n - 1]`` takes a database from version n-1 to n.
-STEPS: list[str] = [STEP_1, STEP_2]
+STEPS: list[str] = [STEP_1, STEP_2, STEP_3]
 
 #: The schema version this beredskab writes.
 LATEST = len(STEPS)

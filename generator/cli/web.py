@@ -1,0 +1,63 @@
+"""The web form's commands: ``serve`` and ``users add``."""
+
+from __future__ import annotations
+
+import click
+
+from ._danish import DanishCommand, DanishHelpOption
+from .cases import db_option
+from .options import plan_option
+
+from ..register import users as register_users
+
+
+@click.command("serve", cls=DanishCommand)
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADRESSE",
+              help="Adressen, der lyttes på. Andre end 127.0.0.1 kræver brugere eller --trust-proxy-user.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), metavar="PORT",
+              help="Porten, der lyttes på.")
+@db_option
+@plan_option
+@click.option("--trust-proxy-user", "proxy_header", default=None, metavar="HEADER",
+              help="Stol på brugernavnet i denne header fra en proxy med log-ind (fx X-Remote-User).")
+def serve_command(host, port, db_path, plan_dir, proxy_header):
+    """Start webformularen: udfyld, gem og dan sager i browseren.
+
+    Eksempel: beredskab serve --port 8000
+    """
+    from ..web.server import serve  # Flask and waitress load only for this command
+
+    serve(host=host, port=port, db=db_path, plan=plan_dir, proxy_header=proxy_header, echo=click.echo)
+
+
+class _UsersGroup(DanishHelpOption, click.Group):
+    command_class = DanishCommand
+
+
+@click.group("users", cls=_UsersGroup)
+def users_group():
+    """Brugere af webformularen (når den lytter på andet end 127.0.0.1).
+
+    Eksempel: beredskab users add hanne --role leader
+    """
+
+
+@users_group.command("add")
+@click.argument("name", metavar="NAVN")
+@click.option("--role", type=click.Choice(register_users.ROLES), required=True,
+              help="hr ser alle sager; leader ser de sager, lederen selv har oprettet.")
+@click.option("--replace", is_flag=True, help="Skift rolle og adgangskode for en bruger, der findes.")
+@db_option
+@click.password_option("--password", prompt="Adgangskode", confirmation_prompt="Gentag adgangskoden",
+                       help="Adgangskoden (spørges der om, hvis den ikke gives).")
+def users_add_command(name, role, replace, db_path, password):
+    """Opret en bruger med en rolle og en adgangskode (gemmes kun som scrypt-hash).
+
+    Eksempel: beredskab users add hanne --role leader
+    """
+    conn = register_users.open_database(db_path)
+    try:
+        created = register_users.add_user(conn, name, role, password, replace=replace)
+    finally:
+        conn.close()
+    click.echo(f"Brugeren {name} er {'oprettet' if created else 'ændret'} ({role}).")

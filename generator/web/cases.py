@@ -1,0 +1,111 @@
+"""The cases: the register's list, a new case, and one case's sections as forms with "Gem"."""
+
+from __future__ import annotations
+
+import copy
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from ..errors import CaseError, StaleCase, UnknownCase
+from ..register import cases as register_cases
+from ..register.cases import CaseRecord
+from . import state
+from .formdata import apply_action, parse_section
+from .problems import by_path, summary
+from .widgets import section_widgets
+
+bp = Blueprint("cases", __name__)
+
+#: The section a new case starts with (it holds the case number).
+FIRST_SECTION = "incident"
+
+
+def visible_case(case_id: str) -> CaseRecord:
+    """The case if the user may see it; 404 for a case that does not exist *or* is another's
+    (a leader learns nothing of other leaders' case numbers)."""
+    try:
+        record = register_cases.get_case(state.register(), case_id)
+    except UnknownCase:
+        abort(404)
+    if not g.user.may_see(record.created_by):
+        abort(404)
+    return record
+
+
+@bp.route("/")
+def index():
+    query = request.args.get("q", "").strip()[:200]
+    register = state.register()
+    rows = register_cases.list_cases(register, created_by=None if g.user.sees_all else g.user.name)
+    if query:
+        rows = [row for row in rows if query.casefold() in row.id.casefold()]
+    return render_template("cases/list.html", rows=rows, query=query, active="cases", today=state.today())
+
+
+@bp.route("/sager/ny", methods=["GET", "POST"])
+def new():
+    return _section_page(None, FIRST_SECTION)
+
+
+@bp.route("/sager/<case_id>")
+def show(case_id: str):
+    visible_case(case_id)
+    return redirect(url_for("cases.section", case_id=case_id, section=FIRST_SECTION))
+
+
+@bp.route("/sager/<case_id>/<section>", methods=["GET", "POST"])
+def section(case_id: str, section: str):
+    return _section_page(case_id, section)
+
+
+def _section_page(case_id: str | None, section: str):
+    engine = state.engine()
+    if section not in engine.forms.sections:
+        abort(404)
+    record = visible_case(case_id) if case_id else None
+    case = copy.deepcopy(record.current.data) if record else {}
+    base_version = record.current.version if record else 0
+    problems, stale, status = [], None, 200
+    if request.method == "POST":
+        base_version = _int(request.form.get("_base_version"), base_version)
+        case[section] = parse_section(engine.forms, section, request.form, case)
+        action = request.form.get("_action", "save")
+        if action != "save":
+            apply_action(engine.forms, section, case[section], action)
+        else:
+            problems = state.problems_of(case)
+            try:
+                saved = register_cases.save(state.register(), case, reason="webformular",
+                                            base_version=base_version, draft=True)
+            except StaleCase as err:
+                stale, status = err.lines()[0], 409
+            except CaseError as err:  # a draft needs a valid case number; or a closed case
+                problems, status = list(err.problems), 400
+            else:
+                if not problems:
+                    flash(f"Gemt som version {saved.version}.", "success")
+                    return redirect(url_for("cases.section", case_id=saved.case_id, section=section))
+                flash(f"Gemt som kladde (version {saved.version}). Ret fejlene, før der kan dannes dokumenter.",
+                      "warning")
+                if saved.case_id != case_id:  # a new case: its own address from now on
+                    return redirect(url_for("cases.section", case_id=saved.case_id, section=section, fejl=1))
+                record = visible_case(case_id)
+                base_version = record.current.version
+    elif record and request.args.get("fejl"):
+        problems = state.problems_of(case)
+    widgets = section_widgets(engine.forms, section, case.get(section), by_path(problems, section))
+    items = summary(problems, section, widgets,
+                    lambda other: url_for("cases.section", case_id=case_id, section=other) if case_id else "",
+                    engine.forms.sections)
+    return render_template(
+        "cases/section.html", widgets=widgets, problems=items, stale=stale,
+        case_id=case_id, section=section, record=record, base_version=base_version,
+        section_title=engine.forms.title(section) if case_id else "Ny sag",
+        section_description=engine.forms.description(section),
+        tabs=[(name, engine.forms.title(name)) for name in engine.forms.sections],
+        previews=[(name, meta.get("title", name)) for name, meta in engine.documents().items()] if case_id else [],
+        active="cases"), status
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() else default

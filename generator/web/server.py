@@ -1,0 +1,79 @@
+"""``beredskab serve``: the web form on waitress, and the rule of who may use it at which address.
+
+Bound to the loopback address (the default), the person at this computer is the one user and
+no login is asked. Bound to any other address, the app refuses to start unless the register has
+users (``beredskab users add``, then a login page) or ``--trust-proxy-user HEADER`` names the
+header in which a single-sign-on reverse proxy passes the logged-in user; session cookies are
+then ``Secure`` (the app must sit behind HTTPS).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Callable
+
+from ..errors import BeredskabError
+from ..register import users as register_users
+
+#: The address the web form listens on unless told otherwise.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+#: Waitress's worker threads: requests served at once.
+THREADS = 8
+
+
+class ServeError(BeredskabError):
+    """The web form cannot start as asked (no users on a public address, a port in use)."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def app_config(host: str, db: str | None, plan: str | None, proxy_header: str | None) -> dict:
+    """The app's settings for serving on ``host``; refuses a public address without users."""
+    config = {"DB": db, "PLAN": plan}
+    if proxy_header:
+        config.update(AUTH="proxy", PROXY_USER_HEADER=proxy_header)
+    elif is_loopback(host):
+        config.update(AUTH="local")
+    else:
+        conn = register_users.open_database(db)
+        try:
+            found = register_users.has_users(conn)
+        finally:
+            conn.close()
+        if not found:
+            raise ServeError(
+                f"beredskab vil ikke lytte på {host} uden brugere: opret dem med "
+                "'beredskab users add NAVN --role hr|leader', eller kør bag en proxy med log-ind "
+                "og --trust-proxy-user HEADER")
+        config.update(AUTH="users")
+    config["SESSION_COOKIE_SECURE"] = not is_loopback(host)
+    return config
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, db: str | None = None, plan: str | None = None,
+          proxy_header: str | None = None, echo: Callable[[str], None] = print) -> None:
+    """Start the web form and serve until stopped (Ctrl-C)."""
+    from waitress import create_server
+
+    from . import create_app
+
+    app = create_app(app_config(host, db, plan, proxy_header))
+    try:
+        server = create_server(app, host=host, port=port, threads=THREADS, ident="beredskab")
+    except OSError as err:
+        raise ServeError(f"kan ikke lytte på {host}:{port} (porten er optaget, eller adressen findes ikke)") from err
+    shown_host = f"[{host}]" if ":" in host else host
+    echo(f"beredskab kører på http://{shown_host}:{server.effective_port}/ – stop med Ctrl-C")
+    try:
+        server.run()
+    finally:
+        server.close()
