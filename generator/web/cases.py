@@ -73,15 +73,16 @@ def _section_page(case_id: str | None, section: str):
         if action != "save":
             apply_action(engine.forms, section, case[section], action)
         else:
-            problems = state.problems_of(case)
             try:
                 saved = register_cases.save(state.register(), case, reason="webformular",
                                             base_version=base_version, draft=True)
             except StaleCase as err:
                 stale, status = err.lines()[0], 409
+                problems = state.problems_of(case)
             except CaseError as err:  # a draft needs a valid case number; or a closed case
                 problems, status = list(err.problems), 400
             else:
+                problems = [] if saved.valid else state.problems_of(case)
                 if not problems:
                     flash(f"Gemt som version {saved.version}.", "success")
                     return redirect(url_for("cases.section", case_id=saved.case_id, section=section))

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from datetime import date, datetime
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from ..case.fields import choice_keys, condition_of, is_group_list
 from ..case.forms import Forms
@@ -47,11 +50,11 @@ class Widget:
     item_label: str = ""
     index: int | None = None
 
-    @property
+    @cached_property
     def id(self) -> str:
         return html_id(self.name)
 
-    @property
+    @cached_property
     def anchor(self) -> str:
         """The id an error summary links to: the first input of the field."""
         if self.kind in ("group", "repeat"):
@@ -61,7 +64,11 @@ class Widget:
             return f"{self.id}-0"
         return self.id
 
-    @property
+    @cached_property
+    def input_attributes(self) -> Markup:
+        return _attributes(self)
+
+    @cached_property
     def described_by(self) -> str:
         ids = [f"{self.id}-fejl"] if self.error else []
         if self.help:
@@ -69,6 +76,17 @@ class Widget:
         return " ".join(ids)
 
 
+def _attributes(widget: "Widget") -> Markup:
+    """aria-describedby, aria-invalid and aria-required of an input, ready for the page."""
+    text = f' aria-describedby="{escape(widget.described_by)}"' if widget.described_by else ""
+    if widget.error:
+        text += ' aria-invalid="true"'
+    if widget.required:
+        text += ' aria-required="true"'
+    return Markup(text)
+
+
+@lru_cache(maxsize=4096)
 def html_id(name: str) -> str:
     """An id safe in HTML and CSS selectors for a field path."""
     return "f-" + re.sub(r"[^A-Za-z0-9_]+", "-", name).strip("-")
