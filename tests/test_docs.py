@@ -10,8 +10,9 @@ from beredskab.cli.commands import cli
 
 from .conftest import ROOT
 
-#: Commands that read no plan pack: `plan init` and `plan defaults` write one, `verify` reads a manifest.
-NO_PACK = {("plan", "init"), ("plan", "defaults"), ("verify",)}
+#: Commands that read no plan pack: `plan init` and `plan defaults` write one, `verify` reads a
+#: manifest, `users add` writes a user into the register.
+NO_PACK = {("plan", "init"), ("plan", "defaults"), ("verify",), ("users", "add")}
 
 
 def all_commands(group: click.Group = cli, prefix: tuple = ()):
@@ -31,8 +32,8 @@ def test_docs_the_command_list_is_what_we_ship():
         ("cases", "import"), ("cases", "list"), ("cases", "purge"), ("cases", "refresh"), ("cases", "reopen"),
         ("cases", "set"),
         ("cases", "show"), ("check",), ("fill",), ("forms",), ("generate",), ("init",), ("overdue",),
-        ("plan", "check"), ("plan", "defaults"), ("plan", "init"), ("schema",), ("stats",), ("validate",),
-        ("verify",),
+        ("plan", "check"), ("plan", "defaults"), ("plan", "init"), ("schema",), ("serve",), ("stats",),
+        ("users", "add"), ("validate",), ("verify",),
     ]
 
 
