@@ -175,3 +175,7 @@ class DamagedRegister(RegisterError):
     def __init__(self, file: str | None = None):
         super().__init__("registerfilen er beskadiget eller ikke et beredskab-register; "
                          "gendan den fra en sikkerhedskopi (beredskab cases backup)", file=file)
+
+
+class ServeError(BeredskabError):
+    """The web form cannot start as asked: no users on a public address, the port in use."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Callable
 
-from ..errors import BeredskabError
+from ..errors import ServeError
 from ..register import users as register_users
 
 #: The address the web form listens on unless told otherwise.
@@ -21,10 +21,6 @@ DEFAULT_PORT = 8000
 
 #: Waitress's worker threads: requests served at once.
 THREADS = 8
-
-
-class ServeError(BeredskabError):
-    """The web form cannot start as asked (no users on a public address, a port in use)."""
 
 
 def is_loopback(host: str) -> bool:

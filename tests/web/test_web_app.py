@@ -148,3 +148,9 @@ def test_marking_a_task_done_saves_a_new_version(make_pack, tmp_path, example_da
     with Register.open(app.config["DB"], engine=app.extensions["beredskab.engine"], user="lokal") as reg:
         current = get_case(reg, case_id).current
     assert current.version == 2 and current.data["incident"]["safety_organisation_informed_at"]
+
+
+def test_serve_on_a_public_address_without_users_exits_2_in_danish(runner, tmp_path):
+    result = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "r.sqlite3")])
+    assert result.exit_code == 2
+    assert result.output.startswith("Fejl: beredskab vil ikke lytte på 0.0.0.0 uden brugere")
