@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from ..errors import CaseError, StaleCase, UnknownCase
 from ..register import cases as register_cases
 from ..register.cases import CaseRecord
+from ..register.listing import listed_cases
 from . import state
 from .formdata import apply_action, parse_section
 from .problems import by_path, summary
@@ -35,11 +36,10 @@ def visible_case(case_id: str) -> CaseRecord:
 @bp.route("/")
 def index():
     query = request.args.get("q", "").strip()[:200]
-    register = state.register()
-    rows = register_cases.list_cases(register, created_by=None if g.user.sees_all else g.user.name)
-    if query:
-        rows = [row for row in rows if query.casefold() in row.id.casefold()]
-    return render_template("cases/list.html", rows=rows, query=query, active="cases", today=state.today())
+    rows = listed_cases(state.register(), query, created_by=None if g.user.sees_all else g.user.name,
+                        today=state.today())
+    return render_template("cases/list.html", rows=rows, query=query, active="cases",
+                           type_label=lambda key: state.engine().forms.label("incident_type", key))
 
 
 @bp.route("/sager/ny", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from ..errors import CaseError, StaleCase
 from ..output.pdf import convert as convert_pdf
 from ..output.pdf import find_soffice
 from ..register import cases as register_cases
+from ..register import documents as register_documents
 from ..register.access import log_access
 from . import state
 from .formdata import parse_section
@@ -90,29 +91,28 @@ def live_preview(case_id: str, section: str):
 
 @bp.route("/sager/<case_id>/dokumenter/<name>.<kind>")
 def download(case_id: str, name: str, kind: str):
+    """One document as .docx (or PDF/A when LibreOffice is there), recorded in the register."""
     record, case = _valid_case(case_id)
-    engine = state.engine()
-    if case is None or name not in engine.documents() or kind not in ("docx", "pdf"):
+    if case is None or name not in state.engine().documents() or kind not in ("docx", "pdf"):
         abort(404)
-    data = engine.render(case, name, today=state.today())
-    if kind == "pdf":
-        data = convert_pdf({f"{case_id}_{name}.docx": data})[f"{case_id}_{name}.pdf"]
-    log_access(state.register(), "download", case_id)
-    return _attachment(data, f"{case_id}_{name}.{kind}", DOCX_TYPE if kind == "docx" else "application/pdf")
+    issued = register_documents.issue(state.register(), case_id, name, today=state.today())
+    if kind == "docx":
+        return _attachment(issued.data, issued.file_name, DOCX_TYPE)
+    pdf_name = issued.file_name.removesuffix(".docx") + ".pdf"
+    return _attachment(convert_pdf({issued.file_name: issued.data})[pdf_name], pdf_name, "application/pdf")
 
 
 @bp.route("/sager/<case_id>/dokumenter.zip")
 def download_all(case_id: str):
+    """Every document the plan calls for in the case, in one zip; each recorded in the register."""
     record, case = _valid_case(case_id)
     if case is None:
         abort(404)
-    engine = state.engine()
     buffer = io.BytesIO()
-    evaluation = engine.evaluate(case, state.today())
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in engine.select(case):
-            archive.writestr(f"{case_id}_{name}.docx", engine.render(case, name, state.today(), evaluation))
-    log_access(state.register(), "download", case_id)
+        for name in state.engine().select(case):
+            issued = register_documents.issue(state.register(), case_id, name, today=state.today())
+            archive.writestr(issued.file_name, issued.data)
     return _attachment(buffer.getvalue(), f"{case_id}_dokumenter.zip", "application/zip")
 
 

@@ -154,3 +154,58 @@ def test_serve_on_a_public_address_without_users_exits_2_in_danish(runner, tmp_p
     result = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "r.sqlite3")])
     assert result.exit_code == 2
     assert result.output.startswith("Fejl: beredskab vil ikke lytte på 0.0.0.0 uden brugere")
+
+
+def saved(app, data: dict, user: str = "lokal") -> str:
+    from beredskab.register import Register
+    from beredskab.register.cases import save
+
+    with Register.open(app.config["DB"], engine=app.extensions["beredskab.engine"], user=user) as reg:
+        return save(reg, data).case_id
+
+
+def test_downloads_are_recorded_in_the_register_and_read_back(app, client, example_data):
+    import io
+    import zipfile
+
+    from docx import Document
+
+    case_id = saved(app, example_data("counter_violence"))
+    response = client.get(f"/sager/{case_id}/dokumenter/incident_note.docx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f"attachment; filename={case_id}_incident_note.docx"
+    text = "\n".join(c.text for t in Document(io.BytesIO(response.data)).tables for r in t.rows for c in r.cells)
+    assert "Borgerservice, skranke 3" in text
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/sager/{case_id}/dokumenter.zip").data))
+    assert f"{case_id}_incident_note.docx" in archive.namelist()
+    with sqlite3.connect(app.config["DB"]) as conn:
+        documents = conn.execute("SELECT name, generated_by FROM documents WHERE case_id = ?", (case_id,)).fetchall()
+        log = conn.execute("SELECT action FROM access_log WHERE case_id = ?", (case_id,)).fetchall()
+    assert ("incident_note", "lokal") in documents and len(documents) == 1 + len(archive.namelist())
+    assert ("download",) in log
+
+
+def test_overview_shows_overdue_tasks_and_the_years_figures_to_hr(app, client, example_data):
+    case_id = saved(app, example_data("phone_threat"))
+    page = client.get("/overblik").get_data(as_text=True)
+    assert case_id in page and "Overskredet" in page
+    assert "Årsopgørelse" in page and 'alt="Diagram over årets hændelser' in page
+
+
+def test_leader_sees_only_own_tasks_and_no_figures(tmp_path, example_data):
+    db = str(tmp_path / "r.sqlite3")
+    add_users(db)
+    app = create_app({"DB": db, "AUTH": "proxy", "PROXY_USER_HEADER": "X-User"})
+    saved(app, example_data("phone_threat"), user="leder2")
+    client = app.test_client()
+    page = client.get("/overblik", headers={"X-User": "leder1"}).get_data(as_text=True)
+    assert "KME-2026-031" not in page and "Årsopgørelse" not in page
+    assert client.get("/overblik/diagram-2026.png", headers={"X-User": "leder1"}).status_code == 404
+    assert "KME-2026-031" in client.get("/overblik", headers={"X-User": "leder2"}).get_data(as_text=True)
+
+
+def test_case_list_finds_a_case_by_a_persons_name(app, client, example_data):
+    saved(app, example_data("counter_violence"))
+    saved(app, example_data("phone_threat"))
+    page = client.get("/?q=sofie andersen").get_data(as_text=True)
+    assert "KME-2026-038" in page and "KME-2026-031" not in page
