@@ -6,7 +6,7 @@ import copy
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ..errors import CaseError, StaleCase, UnknownCase
+from ..errors import CaseError, Problem, StaleCase, UnknownCase
 from ..register import cases as register_cases
 from ..register.cases import CaseRecord
 from ..register.listing import listed_cases
@@ -69,6 +69,8 @@ def _section_page(case_id: str | None, section: str):
     if request.method == "POST":
         base_version = _int(request.form.get("_base_version"), base_version)
         case[section] = parse_section(engine.forms, section, request.form, case)
+        if record and section == FIRST_SECTION:  # the case number is the case's key: kept
+            case[section]["case_id"] = case_id
         action = request.form.get("_action", "save")
         if action != "save":
             apply_action(engine.forms, section, case[section], action)
@@ -77,8 +79,12 @@ def _section_page(case_id: str | None, section: str):
                 saved = register_cases.save(state.register(), case, reason="webformular",
                                             base_version=base_version, draft=True)
             except StaleCase as err:
-                stale, status = err.lines()[0], 409
-                problems = state.problems_of(case)
+                if record is None:  # a new case under a number that is taken
+                    problems, status = [Problem("findes allerede; vælg et andet sagsnummer", path="incident.case_id",
+                                                label="Sagsnummeret")], 409
+                else:
+                    stale, status = err.lines()[0], 409
+                    problems = state.problems_of(case)
             except CaseError as err:  # a draft needs a valid case number; or a closed case
                 problems, status = list(err.problems), 400
             else:
@@ -94,7 +100,8 @@ def _section_page(case_id: str | None, section: str):
                 base_version = record.current.version
     elif record and request.args.get("fejl"):
         problems = state.problems_of(case)
-    widgets = section_widgets(engine.forms, section, case.get(section), by_path(problems, section))
+    widgets = section_widgets(engine.forms, section, case.get(section), by_path(problems, section),
+                              readonly={"incident.case_id"} if record else set())
     items = summary(problems, section, widgets,
                     lambda other: url_for("cases.section", case_id=case_id, section=other) if case_id else "",
                     engine.forms.sections)

@@ -14,6 +14,8 @@ import secrets
 from flask import Flask, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
+from ..errors import BeredskabError
+
 #: The Content-Security-Policy of every page.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -28,6 +30,7 @@ ERROR_PAGES = {
     404: ("Siden findes ikke", "Siden eller sagen findes ikke. Tjek adressen, eller gå til listen over sager."),
     405: ("Handlingen er ikke mulig", "Siden kan ikke bruges på den måde."),
     413: ("For mange data", "Formularen var for stor til at blive modtaget."),
+    503: ("Prøv igen om lidt", "beredskab kunne ikke gøre det lige nu. Intet er ændret."),
     500: ("Der skete en fejl", "Der skete en fejl i beredskab. Intet er ændret. Prøv igen, og kontakt support, hvis det sker igen."),
 }
 
@@ -76,6 +79,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         return error_page(err.code or 500)
+
+    @app.errorhandler(BeredskabError)
+    def beredskab_error(err: BeredskabError):
+        # The family's messages are Danish and never quote case data (errors.py).
+        status = 400 if err.exit_code == 2 else 503
+        return error_page(status, "Det lykkedes ikke", "; ".join(err.lines()) + ". Intet er ændret.")
 
     @app.errorhandler(Exception)
     def internal_error(err: Exception):

@@ -49,6 +49,7 @@ class Widget:
     maxlength: int | None = None
     item_label: str = ""
     index: int | None = None
+    readonly: bool = False
 
     @cached_property
     def id(self) -> str:
@@ -83,6 +84,8 @@ def _attributes(widget: "Widget") -> Markup:
         text += ' aria-invalid="true"'
     if widget.required:
         text += ' aria-required="true"'
+    if widget.readonly:
+        text += " readonly"
     return Markup(text)
 
 
@@ -92,10 +95,15 @@ def html_id(name: str) -> str:
     return "f-" + re.sub(r"[^A-Za-z0-9_]+", "-", name).strip("-")
 
 
-def section_widgets(forms: Forms, section: str, data: dict | None, problems: dict[str, str]) -> list[Widget]:
-    """The widgets of one case section, filled from ``data`` (the section's raw dict)."""
+def section_widgets(forms: Forms, section: str, data: dict | None, problems: dict[str, str],
+                    readonly: set[str] = frozenset()) -> list[Widget]:
+    """The widgets of one case section, filled from ``data`` (the section's raw dict); the
+    fields named in ``readonly`` are shown but cannot be changed (an existing case's number)."""
     rules = forms.schema[section]
-    return _children(forms, rules, section, data if isinstance(data, dict) else {}, problems)
+    widgets = _children(forms, rules, section, data if isinstance(data, dict) else {}, problems)
+    for widget in widgets:
+        widget.readonly = widget.name in readonly
+    return widgets
 
 
 def _children(forms: Forms, rules: dict, prefix: str, data: dict, problems: dict[str, str]) -> list[Widget]:

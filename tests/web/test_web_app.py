@@ -209,3 +209,21 @@ def test_case_list_finds_a_case_by_a_persons_name(app, client, example_data):
     saved(app, example_data("phone_threat"))
     page = client.get("/?q=sofie andersen").get_data(as_text=True)
     assert "KME-2026-038" in page and "KME-2026-031" not in page
+
+
+def test_new_case_under_a_taken_number_is_refused_at_the_field(app, post, example_data):
+    saved(app, example_data("phone_threat"))
+    response = post("/sager/ny", {"incident.case_id": "KME-2026-031", "incident.location": "Skranke 1"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Sagsnummeret findes allerede; vælg et andet sagsnummer" in page and 'value="Skranke 1"' in page
+
+
+def test_an_existing_cases_number_cannot_be_changed(app, client, post, example_data):
+    case_id = saved(app, example_data("phone_threat"))
+    page = client.get(f"/sager/{case_id}/incident").get_data(as_text=True)
+    assert re.search(r'name="incident.case_id" value="KME-2026-031"[^>]*readonly', page)
+    form = {"incident.case_id": "ANDET-1", "_base_version": "1", "incident.location": "Andetsteds"}
+    response = post(f"/sager/{case_id}/incident", form)
+    assert "ANDET-1" not in client.get("/").get_data(as_text=True)
+    assert response.status_code in (200, 302)
