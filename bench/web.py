@@ -55,7 +55,7 @@ def start_server(db: Path) -> tuple[subprocess.Popen, int]:
 def seed(db: Path, clients: int) -> list[str]:
     from beredskab import Engine
     from beredskab.register import Register
-    from beredskab.register.cases import save
+    from beredskab.register import save
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     ids = []

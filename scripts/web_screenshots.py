@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 from waitress import create_server
 
 from beredskab.register import Register
-from beredskab.register.cases import save
+from beredskab.register import save
 from beredskab.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

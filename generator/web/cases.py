@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from ..errors import CaseError, Problem, StaleCase, UnknownCase
 from ..register import cases as register_cases
+from ..register import saving as register_saving
 from ..register.cases import CaseRecord
 from ..register.listing import listed_cases
 from . import state
@@ -76,7 +77,7 @@ def _section_page(case_id: str | None, section: str):
             apply_action(engine.forms, section, case[section], action)
         else:
             try:
-                saved = register_cases.save(state.register(), case, reason="webformular",
+                saved = register_saving.save(state.register(), case, reason="webformular",
                                             base_version=base_version, draft=True)
             except StaleCase as err:
                 if record is None:  # a new case under a number that is taken

@@ -23,6 +23,7 @@ from ..errors import CaseError, StaleCase
 from ..output.pdf import convert as convert_pdf
 from ..output.pdf import find_soffice
 from ..register import cases as register_cases
+from ..register import saving as register_saving
 from ..register import documents as register_documents
 from ..register.access import log_access
 from . import state
@@ -154,7 +155,7 @@ def plan(case_id: str):
             abort(400)
         data = _with_value(engine, record.current.data, path, state.register().now())
         try:
-            register_cases.save(state.register(), data, reason=f"handleplan: {item_id} udført",
+            register_saving.save(state.register(), data, reason=f"handleplan: {item_id} udført",
                                 base_version=int(request.form.get("_base_version") or 0))
         except StaleCase as err:
             flash(err.lines()[0], "error")

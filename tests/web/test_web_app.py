@@ -136,7 +136,7 @@ def test_marking_a_task_done_saves_a_new_version(make_pack, tmp_path, example_da
     data = example_data("phone_threat")
     data["incident"]["safety_organisation_informed_at"] = None
     from beredskab.register import Register
-    from beredskab.register.cases import get_case, save
+    from beredskab.register import get_case, save
 
     with Register.open(app.config["DB"], engine=app.extensions["beredskab.engine"], user="lokal") as reg:
         case_id = save(reg, data).case_id
@@ -158,7 +158,7 @@ def test_serve_on_a_public_address_without_users_exits_2_in_danish(runner, tmp_p
 
 def saved(app, data: dict, user: str = "lokal") -> str:
     from beredskab.register import Register
-    from beredskab.register.cases import save
+    from beredskab.register import save
 
     with Register.open(app.config["DB"], engine=app.extensions["beredskab.engine"], user=user) as reg:
         return save(reg, data).case_id

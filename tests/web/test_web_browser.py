@@ -6,7 +6,7 @@ context (cookies) and signs in. Every page visited is scanned with axe-core.
 
 from __future__ import annotations
 
-import io
+import re
 import sqlite3
 
 import pytest
@@ -105,6 +105,11 @@ def test_leader_makes_a_case_from_new_to_downloaded_note(new_page, tmp_path):
     page.get_by_role("link", name="Handleplan", exact=True).click()
     expect(page.get_by_role("heading", name="Handleplan", level=1)).to_be_visible()
     assert_accessible(page)
+    mark = page.get_by_role("button", name=re.compile("^Markér som udført.*Sikkerhedsorganisationen orienteres"))
+    mark.click()
+    expect(page.get_by_text("Opgaven er markeret som udført, og sagen er gemt i en ny version.")).to_be_visible()
+    expect(mark).to_have_count(0)
+    expect(page.get_by_text(f"Sag {CASE_ID} · version 3")).to_be_visible()
     page.get_by_role("link", name="Overblik").click()
     expect(page.get_by_role("cell", name=CASE_ID).first).to_be_visible()
     expect(page.get_by_role("heading", name="Årsopgørelse")).to_have_count(0)  # figures are for HR
@@ -114,7 +119,7 @@ def test_leader_makes_a_case_from_new_to_downloaded_note(new_page, tmp_path):
 def import_case(server, data: dict, user: str) -> None:
     """Put a case in the server's register as ``user`` (the register's own API, as the CLI does)."""
     from beredskab.register import Register
-    from beredskab.register.cases import save
+    from beredskab.register import save
 
     with Register.open(server["db"], engine=server["app"].extensions["beredskab.engine"], user=user) as reg:
         save(reg, data, reason="test")
