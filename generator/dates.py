@@ -9,7 +9,7 @@ Documents show ``24. november 2026 kl. 10.30`` (Babel's CLDR data for Danish).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,6 +68,30 @@ def parse_datetime(value: object) -> datetime:
     except ValueError as err:
         raise DateParseError("klokkeslættet findes ikke") from err
     return _to_local(parsed)
+
+
+def parse_moment(value: object) -> date | datetime:
+    """A moment as precise as it is known: a datetime with a time, else the day (a date).
+
+    Facts people only know by the day ("informed on the 24th") are kept as a day,
+    so no document shows a time nobody gave.
+    """
+    if isinstance(value, datetime):
+        return _to_local(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and not value.strip().replace("T", " ", 1).partition(" ")[2].strip():
+        return parse_date(value)
+    return parse_datetime(value)
+
+
+#: The last second of a day: "now" for a run told which day it is (``--today``) but not the time.
+END_OF_DAY = time(23, 59, 59)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of ``day``: nothing that happened on that day lies after it."""
+    return datetime.combine(as_date(day), END_OF_DAY)
 
 
 def _to_local(moment: datetime) -> datetime:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # imported where used: the default pack and runs without --pd
     from ._isolation import WorkerPool
 
 #: Names a template sees besides the case sections (see Engine.context).
-CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc")
+CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc", "employee")
 
 #: The reference document (styles, letterhead) every document is built on.
 REFERENCE_NAME = "reference.docx"
@@ -175,14 +175,56 @@ class Engine:
         return rules.check_lines(self.evaluate(case, today), case.id)
 
     def select(self, case: Case, names: Iterable[str] = (), today: date | None = None) -> list[str]:
-        """The documents to make: those asked for by name, else every one that applies."""
-        names = list(names)
-        known = self.documents()
+        """The documents to make: those asked for by name, else every one that applies.
+
+        A document made once per affected employee (``per_employee: true`` in plan.yaml)
+        is one name per employee, ``<document>_<n>`` (n from 1); its plain name asks for all.
+        """
+        asked = list(names)
+        names = asked or [advice.name for advice in self.applicable(case, today) if advice.applies]
+        chosen: list[str] = []
         for name in names:
-            if name not in known:
-                raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(known)}")
-        self._needs(case, names)
-        return names or [advice.name for advice in self.applicable(case, today) if advice.applies]
+            for instance in (self.instances(case, name) if name in self.documents() else [name]):
+                self._target(case, instance)  # an unknown name or number is a Danish error
+                if instance not in chosen:
+                    chosen.append(instance)
+        self._needs(case, [self.document_of(name) for name in asked])
+        return chosen
+
+    def instances(self, case: Case, document: str) -> list[str]:
+        """The names ``document`` is made under: itself, or ``<document>_<n>`` per affected employee."""
+        if not (self.documents().get(document) or {}).get("per_employee"):
+            return [document]
+        count = len(case.data["incident"]["affected_employees"])
+        return [f"{document}_{number}" for number in range(1, count + 1)]
+
+    def document_of(self, name: str) -> str:
+        """The document behind a name: the name itself, or ``<document>`` of ``<document>_<n>``."""
+        documents = self.documents()
+        if name in documents:
+            return name
+        base, _, number = name.rpartition("_")
+        if base in documents and (documents[base] or {}).get("per_employee") and number.isdigit() and int(number) >= 1:
+            return base
+        raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(documents)}"
+                        f"{' (et dokument pr. medarbejder med _1, _2 ...)' if self._per_employee() else ''}")
+
+    def _per_employee(self) -> list[str]:
+        return [name for name, meta in self.documents().items() if (meta or {}).get("per_employee")]
+
+    def _target(self, case: Case, name: str) -> tuple[str, dict | None]:
+        """The document behind a name and, for a per-employee one, the employee.
+
+        The plain name of a per-employee document is its first employee's (a preview).
+        """
+        base = self.document_of(name)
+        if not (self.documents()[base] or {}).get("per_employee"):
+            return base, None
+        employees = case.data["incident"]["affected_employees"]
+        number = 1 if name == base else int(name.rpartition("_")[2])
+        if number > len(employees):
+            raise CaseError(f"dokumentet '{name}' findes ikke i sagen; den har {len(employees)} berørte medarbejder(e)")
+        return base, employees[number - 1]
 
     def _needs(self, case: Case, names: list[str]) -> None:
         """Refuse a document asked for by name whose case lacks a section it needs (plan.yaml ``needs``)."""
@@ -208,13 +250,15 @@ class Engine:
         ``evaluation`` is the case's rules result, computed once per case by callers that
         render several documents.
         """
-        meta = self.documents()[document]
+        base, employee = self._target(case, document)
+        meta = self.documents()[base]
         return {
             **{section: case.section(section) for section in self.forms.sections},
             "plan": self.settings,
             "choices": self.forms.choices,
             "today": today,
             "rules": evaluation or self.evaluate(case, today),
+            "employee": employee,
             "doc": {
                 "name": document,
                 "title": meta.get("title", document),
@@ -226,17 +270,17 @@ class Engine:
     def preview(self, case: Case, document: str, today: date | None = None,
                 evaluation: Evaluation | None = None) -> str:
         """One document as the HTML subset it is rendered to (a browser preview; before Word)."""
-        self._known(document)
+        base, _ = self._target(case, document)
         today = today or date.today()
         if self.workers is not None:  # untrusted: rendered where the OS bounds time and memory
             return self.workers.call("preview", case, document, today)
-        return self.renderer.render(document, self.context(case, document, today, evaluation))
+        return self.renderer.render(base, self.context(case, document, today, evaluation))
 
     def render(self, case: Case, document: str, today: date | None = None,
                evaluation: Evaluation | None = None, now: datetime | None = None) -> bytes:
         """One document as .docx bytes; no file is written."""
         if self.workers is not None:
-            self._known(document)
+            self._target(case, document)  # an unknown name is a Danish error here, not in the worker
             return self.workers.call("render", case, document, today or date.today(), None, now)
         html = self.preview(case, document, today, evaluation)
         return self.docx_from_html(case, document, html, now=now)
@@ -245,7 +289,8 @@ class Engine:
         """The .docx of a document whose HTML is rendered already (``plan check`` reads both)."""
         if self.workers is not None:
             return self.workers.call("docx_from_html", case, document, html, now)
-        title = self.documents()[document].get("title", document)
+        base, _ = self._target(case, document)
+        title = self.documents()[base].get("title", base)
         return self._docx(html, f"{title} – {case.id}", title, self.pack.find_asset, now)
 
     def reports(self) -> dict[str, dict]:
@@ -321,7 +366,8 @@ class Engine:
             path = document_path(Path(out_dir), case.id, name)
             files[path] = self.render(case, name, today, evaluation, now=now)
             entries[path.name] = manifest.document_entry(
-                name, files[path], template=self.template_record(name), reference_sha256=reference_sha256,
+                name, files[path], template=self.template_record(self._target(case, name)[0]),
+                reference_sha256=reference_sha256,
                 forms=self.forms.versions, case_sha256=case_sha256, generated_at=now)
         failure = None
         if pdf:
@@ -350,10 +396,6 @@ class Engine:
     def template_record(self, document: str) -> dict:
         """The template of ``document`` and every template it extends, with their hashes (for audits)."""
         return manifest.template_record(self.renderer.template_name(document), self.renderer.sources(document))
-
-    def _known(self, document: str) -> None:
-        if document not in self.documents():
-            raise CaseError(f"dokumentet '{document}' findes ikke; mulige: {', '.join(self.documents())}")
 
 
 def with_overrides(data: dict, overrides: Iterable[tuple[str, Any]]) -> dict:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from beredskab.cli import cli
+from beredskab.cli.commands import cli
 from beredskab.errors import CaseError
 
 from .conftest import NOW, TODAY
@@ -42,7 +42,7 @@ def test_a_meeting_place_inside_the_banned_building_is_refused(engine, example_d
         "name": "Rådhuset", "area": "Borgerservice", "address": "skelbækvej 2,  6200 Aabenraa"}
     assert problems(engine, data) == [
         "Felt 'Mødested' (ban.contact.meeting_place): ligger inden for 'Bygninger og områder, "
-        "forbuddet omfatter' (Rådhuset); vælg et mødested uden for dem"]
+        "forbuddet omfatter' (ban.premises[0]); vælg et mødested uden for dem"]
 
 
 def test_a_meeting_place_in_another_part_of_a_partly_banned_building_is_accepted(engine, example_data):
@@ -89,7 +89,7 @@ def test_no_response_cannot_be_recorded_before_the_reply_deadline_has_passed(eng
     hearing.update(no_response=True, deadline="2026-11-26")
     assert problems(engine, data, now=datetime(2026, 11, 26, 12, 0)) == [
         "Felt 'Borgeren har ikke svaret inden fristen' (ban.hearing.no_response): kan først registreres, "
-        "når 'Frist for borgerens svar' er udløbet (26. november 2026)"]
+        "når 'Frist for borgerens svar' er udløbet (sammenlignet med 26. november 2026)"]
     case = engine.validate(data, now=datetime(2026, 11, 27, 8, 0))
     assert case.data["ban"]["hearing"]["no_response"] is True
 

@@ -12,7 +12,7 @@ from .test_documents import fields_table, open_docx
 def two_hurt(data: dict) -> dict:
     """The counter-violence example with a second employee, hurt differently (no absence)."""
     data["incident"]["affected_employees"].append({
-        "name": "Peter Lund", "job_title": "Kontorfuldmægtig", "unit": "Borgerservice",
+        "name": "Karin Holt", "job_title": "Kontorfuldmægtig", "unit": "Borgerservice",
         "injuries": {"psychological": "Uro efter episoden."},
         "sick_leave": {"has_leave": False},
         "compensation_possible": True,
@@ -37,7 +37,7 @@ def test_one_personnel_file_note_per_affected_employee(engine, two_employees, tm
     assert names == ["KME-2026-038_personnel_file_note_1.docx", "KME-2026-038_personnel_file_note_2.docx"]
 
 
-@pytest.mark.parametrize("number, own, other", [(1, "Sofie Andersen", "Peter Lund"), (2, "Peter Lund", "Sofie Andersen")])
+@pytest.mark.parametrize("number, own, other", [(1, "Sofie Andersen", "Karin Holt"), (2, "Karin Holt", "Sofie Andersen")])
 def test_each_personnel_file_note_names_only_its_employee(engine, two_employees, tmp_path, number, own, other):
     engine.write(two_employees, tmp_path, today=TODAY)
     note = open_docx((tmp_path / "KME-2026-038" / f"KME-2026-038_personnel_file_note_{number}.docx").read_bytes())
@@ -65,7 +65,7 @@ def test_the_author_is_never_named_twice(engine, example_data):
     case = engine.validate(data, now=NOW)
     note = open_docx(engine.render(case, "personnel_file_note_1", today=TODAY))
     assert not [p for p in note.paragraphs if p.text.startswith("Kopi til")]
-    assert all_text(note).count(employee["name"]) == 2  # the facts table and the signature
+    assert all_text(note).count(employee["name"]) == 3  # the facts table, the account and the signature
 
 
 def test_a_note_to_the_employee_holds_no_internal_reminders(engine, example):
@@ -77,7 +77,7 @@ def test_a_note_to_the_employee_holds_no_internal_reminders(engine, example):
 
 def test_the_base_name_renders_the_first_employees_note(engine, two_employees):
     first = open_docx(engine.render(two_employees, "personnel_file_note", today=TODAY))
-    assert "Peter Lund" not in all_text(first)
+    assert "Karin Holt" not in all_text(first)
 
 
 def test_doc_option_with_the_base_name_writes_every_employees_note(engine, two_employees, tmp_path):
@@ -104,7 +104,7 @@ def summary(engine, two_employees):
 def test_safetynet_summary_shows_each_employees_injury_and_leave(summary):
     by_name = {}
     headings = [p.text for p in summary.paragraphs if p.style.name == "Heading 2"]
-    assert "Sofie Andersen" in headings and "Peter Lund" in headings
+    assert "Sofie Andersen" in headings and "Karin Holt" in headings
     for table in summary.tables:
         facts = fields_table(table)
         if "Stilling" in facts:
@@ -117,13 +117,13 @@ def test_safetynet_summary_shows_each_employees_injury_and_leave(summary):
 def test_safetynet_summary_names_whom_the_work_accident_concerns(summary):
     reporting = fields_table(summary.tables[0])
     assert reporting["Anmeldes som arbejdsulykke"].startswith(
-        "Ja, sygefravær for Sofie Andersen; mulig ret til ydelser uden fravær for Peter Lund")
+        "Ja, sygefravær for Sofie Andersen; mulig ret til ydelser uden fravær for Karin Holt")
 
 
 def test_safetynet_summary_is_a_short_account_not_the_whole_description(summary, two_employees):
     text = all_text(summary)
     for block in two_employees.data["incident"]["description"].split("\n\n"):
         assert block not in text
-    assert "Den 3. november 2026 kl. 09.20 blev Sofie Andersen og Peter Lund udsat for fysisk vold og trussel " \
+    assert "Den 3. november 2026 kl. 09.20 blev Sofie Andersen og Karin Holt udsat for fysisk vold og trussel " \
            "fra en borger ved personlig kontakt." in text
     assert two_employees.data["incident"]["summary"] in text

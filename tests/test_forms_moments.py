@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from beredskab.cli import cli
+from beredskab.cli.commands import cli
 from beredskab.errors import CaseError
 
 from .conftest import NOW, TODAY

@@ -19,11 +19,13 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 import cerberus
-from cerberus import Validator, errors as cerr
+from cerberus import TypeDefinition, Validator, errors as cerr
 from cerberus.schema import DefinitionSchema
 
-from ..dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_datetime
+from ..dates import (END_OF_DAY, DateParseError, as_date, last_day_of_months, long_date, long_datetime, parse_date,
+                     parse_moment)
 from ..errors import Problem
+from .premises import covering
 from .paths import document_path, is_empty, label_of, rules_at
 
 #: Danish names of the Cerberus types the forms use, for "skal være ..." messages.
@@ -62,6 +64,11 @@ def condition_holds(condition: dict, lookup) -> bool:
 class CaseValidator(Validator):
     """A Cerberus validator with dates, conditional requirements and 'not in the future'."""
 
+    # A ``datetime`` field also holds a day without a time (a ``date``): facts people
+    # only know by the day stay a day (Cerberus documents types_mapping for custom types).
+    types_mapping = {**Validator.types_mapping,
+                     "datetime": TypeDefinition("datetime", (date,), ())}
+
     def __init__(self, *args, **kwargs):
         # ``now`` is passed on to child validators by Cerberus (it keeps unknown kwargs).
         super().__init__(*args, **kwargs)
@@ -75,7 +82,7 @@ class CaseValidator(Validator):
         return _danish_coercion(parse_date, value)
 
     def _normalize_coerce_datetime(self, value):
-        return _danish_coercion(parse_datetime, value)
+        return _danish_coercion(parse_moment, value)
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -118,11 +125,41 @@ class CaseValidator(Validator):
         """
         if not flag or not isinstance(value, date):
             return
-        if isinstance(value, datetime):
-            if value > self.now:
-                self._error(field, "ligger i fremtiden")
-        elif value > self.now.date():
-            self._error(field, "ligger i fremtiden")
+        timed = isinstance(value, datetime)
+        if (value > self.now) if timed else (value > self.now.date()):
+            # Name what "now" was: the clock's moment, or the day the run was told (--today).
+            compared = long_datetime(self.now) if timed and self.now.time() != END_OF_DAY else long_date(self.now)
+            self._error(field, f"ligger i fremtiden (efter {compared})")
+
+    def _validate_deadline_passed(self, other_path, field, value):
+        """A yes may be given only after the date in another field has passed (no answer before
+        the reply deadline).
+
+        The rule's arguments are validated against this schema:
+        {'type': 'string'}
+        """
+        if value is not True:
+            return
+        deadline = self.lookup(other_path)
+        label = self._label_of_path(other_path)
+        if not isinstance(deadline, date):
+            self._error(field, f"kræver, at '{label}' er udfyldt")
+        elif as_date(deadline) >= self.now.date():
+            self._error(field, f"kan først registreres, når '{label}' er udløbet (sammenlignet med {long_date(self.now)})")
+
+    def _validate_outside_premises(self, premises_path, field, value):
+        """A place ({name, address, area}) that does not lie inside the premises of another field.
+
+        The rule's arguments are validated against this schema:
+        {'type': 'string'}
+        """
+        premises = self.lookup(premises_path)
+        if not isinstance(value, dict) or not isinstance(premises, list):
+            return
+        index = covering(value, premises)
+        if index is not None:  # the path, never the address: a value is not echoed
+            self._error(field, f"ligger inden for '{self._label_of_path(premises_path)}' "
+                               f"({premises_path.lstrip('^')}[{index}]); vælg et mødested uden for dem")
 
     def _validate_after(self, other_path, field, value):
         """The date or time is not before another field's (a sibling, or ^root.path).

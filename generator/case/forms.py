@@ -27,6 +27,7 @@ from typing import Any, Iterable
 from cerberus import SchemaError
 
 from ._validator import CaseValidator, DanishErrorHandler, PreparedSchema, prepare_schema, schema_digest
+from .upgrade import upgrade
 from ..cache_folder import cache_folder
 from ..errors import CaseError, FormError, shown
 from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
@@ -72,6 +73,8 @@ class Forms:
     deadlines: dict = field(default_factory=dict)
     #: ``schema`` as Cerberus checked it once (see ``_validator.PreparedSchema``).
     prepared: PreparedSchema | None = field(default=None, compare=False, repr=False)
+    #: plan.yaml ``workplace`` and ``address``, for mapping old case files (``upgrade``).
+    letterhead: dict = field(default_factory=dict)
 
     @property
     def sections(self) -> list[str]:
@@ -94,11 +97,15 @@ class Forms:
         return self.choices.get(list_name, {}).get(key, key)
 
     def validate(self, data: dict, now: datetime | None = None) -> dict:
-        """Return the normalised case, or raise CaseError with one Problem per error."""
+        """Return the normalised case, or raise CaseError with one Problem per error.
+
+        An old case file's shapes are mapped to today's first (``upgrade``), so every
+        front end reads old files the same way.
+        """
         validator = self.validator(now)
-        data = {k: v for k, v in data.items() if k not in NOT_CASE_DATA}
+        data = {k: v for k, v in upgrade(data, self.letterhead).items() if k not in NOT_CASE_DATA}
         if validator.validate(drop_nulls(clean_strings(data))):
-            return validator.document
+            return fill_defaults_from(validator.document, self.schema)
         raise CaseError(validator.errors)
 
 
@@ -130,8 +137,33 @@ def load_forms(pack: Pack) -> Forms:
     except SchemaError as err:
         raise FormError(f"formularerne er ikke et gyldigt Cerberus-skema: {_schema_error_path(err)}") from err
     deadlines = pack.settings.get("deadlines")
+    letterhead = {key: pack.settings.get(key) for key in ("workplace", "address")}
     return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions,
-                 deadlines=dict(deadlines) if isinstance(deadlines, dict) else {}, prepared=prepared)
+                 deadlines=dict(deadlines) if isinstance(deadlines, dict) else {}, prepared=prepared,
+                 letterhead=letterhead)
+
+
+def fill_defaults_from(document: dict, schema: dict) -> dict:
+    """Fill each empty field whose ``meta.default_from`` names a sibling with that sibling's value.
+
+    ``incident.known_at`` left empty is the incident's start: the workplace knew at once.
+    Groups are walked, list items are not (no form needs it).
+    """
+    for name, rules in schema.items():
+        if not isinstance(rules, dict) or not isinstance(document.get(name), dict):
+            continue
+        inner = rules.get("schema")
+        if rules.get("type") == "dict" and isinstance(inner, dict):
+            group = document[name]
+            for key, field_rules in inner.items():
+                source = ((field_rules or {}).get("meta") or {}).get("default_from") if isinstance(field_rules, dict) else None
+                if source and group.get(key) is None:
+                    value: Any = group
+                    for part in str(source).split("."):
+                        value = value.get(part) if isinstance(value, dict) else None
+                    group[key] = value
+            fill_defaults_from(group, inner)
+    return document
 
 
 def _prepared(schema: dict) -> PreparedSchema:

@@ -246,8 +246,8 @@ def run_batch(
     job = _Job(None if plan_dir is None else str(plan_dir), str(out_dir), tuple(names), force,
                today or date.today(), now)
     engine = _engine(job.plan_dir)
-    if job.names:
-        engine.select({}, job.names)  # raises for an unknown document name
+    for name in job.names:
+        engine.document_of(name)  # raises for an unknown document name
     sources = iter_sources(input_path)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1:

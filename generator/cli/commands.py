@@ -20,8 +20,8 @@ from ._console import flush_stdout, os_error_message, silence_stdout, take_debug
 from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
 from ._debug import scrubbed_traceback
 from .cases import cases_group, overdue_command, stats_command
-from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, out_option, plan_option,  # noqa: F401
-                      set_option, today_option)
+from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, now_of, out_option,  # noqa: F401
+                      plan_option, run_today_option, set_option, today_option)
 from . import web as web_commands
 from ..errors import BeredskabError
 
@@ -127,15 +127,23 @@ def forms_command(plan_dir):
 @case_argument
 @set_option
 @plan_option
-def validate_command(case_file, assignments, plan_dir):
+@run_today_option
+def validate_command(case_file, assignments, plan_dir, today):
     """Kontrollér en sagsfil mod formularerne.
+
+    En gyldig sag med et forbud, hvor borgeren ikke er partshørt, er gyldig, men
+    forbuddet er ikke klar til at blive sendt; det siger kommandoen også.
 
     Eksempel: beredskab validate examples/trussel-telefon.json
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments), now=now_of(today))
     sections = ", ".join(s for s in engine.forms.sections if case.section(s))
-    click.echo(f"Sagen {case.id} er gyldig ({sections}).")
+    if case.section("ban") and not engine.evaluate(case, today).ban_ready:
+        click.echo(f"Sagen {case.id} er gyldig ({sections}), men forbuddet er ikke klar til at blive sendt: "
+                   "borgeren er ikke partshørt (forvaltningslovens § 19).")
+    else:
+        click.echo(f"Sagen {case.id} er gyldig ({sections}).")
 
 
 @cli.command("generate")
@@ -148,14 +156,14 @@ def validate_command(case_file, assignments, plan_dir):
 @plan_option
 @click.option("--pdf", is_flag=True,
               help="Dan også en arkivbestandig PDF/A-kopi af hvert dokument (kræver LibreOffice).")
-@today_option
+@run_today_option
 def generate_command(case_file, documents, out_dir, force, assignments, plan_dir, pdf, today):
     """Dan sagens Word-dokumenter og manifest.json med deres kontrolsummer.
 
     Eksempel: beredskab generate examples/trussel-telefon.json --out output
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments), now=now_of(today))
     for path in engine.write(case, out_dir, documents, force=force, today=today, pdf=pdf):
         click.echo(f"Skrevet: {path}")
 
@@ -257,7 +265,7 @@ def verify_command(folder):
 @case_argument
 @set_option
 @plan_option
-@today_option
+@run_today_option
 def check_command(case_file, assignments, plan_dir, today):
     """Vis handleplanen: planens opgaver i sagen, hvem, hvornår, og hvad der er overskredet.
 
@@ -266,7 +274,7 @@ def check_command(case_file, assignments, plan_dir, today):
     Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file, overrides=_overrides(engine, assignments))
+    case = engine.load_case(case_file, overrides=_overrides(engine, assignments), now=now_of(today))
     for line in engine.check_lines(case, today):
         click.echo(line)
 

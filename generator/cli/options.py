@@ -49,3 +49,19 @@ today_option = click.option(
     "--today", callback=_parse_today, metavar="DATO", default=None,
     help="Dagen, frister og overskredne opgaver regnes ud fra (standard: i dag), fx 2026-11-26.",
 )
+
+
+#: ``--today`` for the commands that read a case file: "now" for the whole run, the
+#: validation's "not in the future" included; None without it (the clock, named in messages).
+run_today_option = click.option(
+    "--today", callback=parse_date_option, metavar="DATO", default=None,
+    help="Dagen, der er \"i dag\" for hele kørslen: frister, overskredne opgaver og datoer i fremtiden "
+         "(standard: i dag), fx 2026-11-26.",
+)
+
+
+def now_of(today: date | None):
+    """The moment "not in the future" is judged at: the end of ``--today``, else the clock (None)."""
+    from ..dates import end_of_day
+
+    return end_of_day(today) if today is not None else None

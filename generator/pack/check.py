@@ -194,14 +194,14 @@ def _check_documents(engine: Engine, folder: Path, found: _Collector, report: Pa
             found.extend(err, file=str(example))
             continue
         cases.append((example, case))
-        called_for.update(selected)
+        called_for.update(engine.document_of(name) for name in selected)
         for document in selected:
             if document in failed:
                 continue  # one report per broken template, not one per example
             html, error = _render(engine, case, document, evaluation)
             if error is None:
                 report.rendered.add(document)
-                rendered.setdefault(document, []).append(html_text(html))
+                rendered.setdefault(engine.document_of(document), []).append(html_text(html))
             else:
                 failed.add(document)
                 _report(found, engine, document, error, f"dokument {document}, eksempel {example.name}")

@@ -4,7 +4,9 @@ Each document has a ``title`` and a ``description``; ``when`` is the condition
 under which the case calls for it (without one it always does), ``reason`` the
 Danish reason shown when it applies and ``reason_otherwise`` when it does not
 (it can still be made by name, ``--doc``, unless a case section it ``needs`` is
-missing: a ban decision without a ban section has nothing to say).
+missing: a ban decision without a ban section has nothing to say). ``per_employee:
+true`` makes it once per affected employee (``<document>_<n>``; the engine names
+and renders them).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ._spec import RuleError, Where
 from .conditions import Condition, parse
 from .paths import Fields
 
-KEYS = ("title", "description", "when", "needs", "reason", "reason_otherwise")
+KEYS = ("title", "description", "when", "needs", "reason", "reason_otherwise", "per_employee")
 
 #: The reason of a document without one of its own.
 DEFAULT_REASON = "dokument fra planpakken"
@@ -57,6 +59,7 @@ def parse_document(key: Any, raw: Any, fields: Fields, where: Where) -> Document
     if not isinstance(key, str) or not key:
         raise RuleError(f"'{key}' er ikke et gyldigt dokumentnavn", where)
     spec = _spec.mapping(raw if raw is not None else {}, where, KEYS, "title, description, when, reason")
+    _spec.flag(spec.get("per_employee"), (*where, "per_employee"))  # a yes or no, said in Danish if not
     return DocumentRule(
         name=key,
         title=_spec.text(spec.get("title"), (*where, "title"), required=False) or key,
