@@ -7,11 +7,13 @@ user sees (``{file}`` is the file's path). Issue #7.
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
 
 from beredskab.cli.commands import cli
 from beredskab.case.forms import MAX_CASE_BYTES
+from beredskab.dates import long_date
 
 from .conftest import DATA
 
@@ -47,10 +49,11 @@ EXPECTED = {
     "control-key.json": ["Felt incident.besked\\x0afra Mette: ukendt felt ({file})"],
     "section-not-object.json": ["Felt incident: skal være en gruppe af felter ({ ... }) ({file})"],
     "wrong-types.json": [
+        "Felt 'Antal fraværsdage indtil nu' (incident.affected_employees[0].sick_leave.days): skal være et helt tal ({file})",
+        "Felt 'Har hændelsen medført sygefravær for medarbejderen' (incident.affected_employees[0].sick_leave.has_leave): "
+        "skal være ja eller nej (true/false) ({file})",
         "Felt 'Type af hændelse' (incident.incident_types): skal være en liste ([ ... ]) ({file})",
         "Felt 'Sted' (incident.location): skal være tekst ({file})",
-        "Felt 'Antal fraværsdage indtil nu' (incident.sick_leave.days): skal være et helt tal ({file})",
-        "Felt 'Har hændelsen medført sygefravær' (incident.sick_leave.has_leave): skal være ja eller nej (true/false) ({file})",
     ],
     "unknown-choice.json": [
         "Felt 'Kontaktform' (incident.channel): er ikke et gyldigt valg; mulige værdier: "
@@ -72,23 +75,20 @@ EXPECTED = {
         "Felt 'Anmeldt af' (incident.police.reported_by): skal udfyldes ({file})",
     ],
     "sick-leave-without-first-day.json": [
-        "Felt 'Første fraværsdag' (incident.sick_leave.first_day): skal udfyldes ({file})"],
+        "Felt 'Første fraværsdag' (incident.affected_employees[0].sick_leave.first_day): skal udfyldes ({file})"],
     # dates
     "date-does-not-exist.json": ["Felt 'Notatets dato' (incident.note_date): datoen findes ikke i kalenderen ({file})"],
     "time-does-not-exist.json": [
-        "Felt 'Hændelsen begyndte' (incident.occurred_at.start): klokkeslættet findes ikke ({file})"],
+        "Felt 'Hændelsen skete (fra)' (incident.occurred_at.start): klokkeslættet findes ikke ({file})"],
     "date-not-a-date.json": [
         "Felt 'Notatets dato' (incident.note_date): er ikke en dato; skriv fx 2026-11-24 eller 24-11-2026 ({file})"],
-    "datetime-without-time.json": [
-        "Felt 'Hændelsen begyndte' (incident.occurred_at.start): mangler klokkeslæt; "
-        "skriv fx 2026-11-24T10:30 eller 24-11-2026 kl. 10.30 ({file})"],
     "date-in-future.json": [
-        "Felt 'Notatets dato' (incident.note_date): ligger i fremtiden ({file})",
-        "Felt 'Hændelsen begyndte' (incident.occurred_at.start): ligger i fremtiden ({file})",
+        "Felt 'Notatets dato' (incident.note_date): ligger i fremtiden (i dag er {today}) ({file})",
+        "Felt 'Hændelsen skete (fra)' (incident.occurred_at.start): ligger i fremtiden (i dag er {today}) ({file})",
     ],
     "dates-out-of-order.json": [
-        "Felt 'Opfølgende samtale (debriefing)' (incident.debriefing_at): ligger før 'Hændelsen begyndte' ({file})",
-        "Felt 'Hændelsen sluttede' (incident.occurred_at.end): ligger før 'Hændelsen begyndte' ({file})",
+        "Felt 'Opfølgende samtale (debriefing)' (incident.debriefing_at): ligger før 'Hændelsen skete (fra)' ({file})",
+        "Felt 'Til (ved et forløb over tid)' (incident.occurred_at.end): ligger før 'Hændelsen skete (fra)' ({file})",
     ],
     # case numbers that would be unsafe as file names
     "case-id-slash.json": [CASE_ID_FORMAT],
@@ -112,7 +112,9 @@ def test_bad_input_gives_exact_danish_lines_and_writes_nothing(runner, tmp_path,
     out = tmp_path / "out"
     result = runner.invoke(cli, ["generate", str(path), "--out", str(out)])
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [f"Fejl: {line.replace('{file}', str(path))}" for line in EXPECTED[name]]
+    today = long_date(date.today())  # without --today, "not in the future" names the clock's day
+    assert result.stderr.splitlines() == [
+        f"Fejl: {line.replace('{file}', str(path)).replace('{today}', today)}" for line in EXPECTED[name]]
     assert result.stdout == ""
     assert not out.exists()
 

@@ -132,7 +132,7 @@ def test_cli_messages_name_fields_but_never_their_personal_values(runner, phone_
     incident["affected_employees"][0]["name"] = secret * 20  # too long
     incident["channel"] = secret  # not a choice
     incident["note_date"] = secret  # not a date
-    incident["sick_leave"]["days"] = secret  # not a number
+    incident["affected_employees"][0]["sick_leave"]["days"] = secret  # not a number
     incident["witnesses"] = secret  # not a list
     result = runner.invoke(cli, ["validate", str(write_case(phone_threat_data))])
     assert result.exit_code == 2

@@ -55,9 +55,11 @@ def test_validate_with_set_coerces_values_by_the_schema(runner):
 
 
 def test_validate_with_set_reports_the_field_not_the_value(runner):
-    result = runner.invoke(cli, ["validate", CASE, "--set", "incident.sick_leave.days=mange"])
+    result = runner.invoke(cli, ["validate", CASE, "--set", "incident.affected_employees[0].sick_leave.days=mange"])
     assert result.exit_code == 2
-    assert result.stderr == f"Fejl: Felt 'Antal fraværsdage indtil nu' (incident.sick_leave.days): skal være et helt tal ({CASE})\n"
+    assert result.stderr == (
+        f"Fejl: Felt 'Antal fraværsdage indtil nu' (incident.affected_employees[0].sick_leave.days): "
+        f"skal være et helt tal ({CASE})\n")
 
 
 def test_validate_with_set_of_an_unknown_field_fails(runner):

@@ -15,14 +15,14 @@ from .conftest import NOW
     ("incident.police.reported", "Nej", False),
     ("incident.police.reported", "true", True),
     ("incident.police.reported", "måske", "måske"),
-    ("incident.sick_leave.days", "12", 12),
-    ("incident.sick_leave.days", "tolv", "tolv"),
+    ("incident.affected_employees[0].sick_leave.days", "12", 12),
+    ("incident.affected_employees[0].sick_leave.days", "tolv", "tolv"),
     ("incident.incident_types", "threat, bullying", ["threat", "bullying"]),
     ("incident.incident_types", "", []),
     ("incident.note_date", "24-11-2026", "24-11-2026"),
     ("incident.location", "  Skranke 3 ", "Skranke 3"),
     ("incident.location", "", None),
-    ("incident.sick_leave", '{"has_leave": true}', {"has_leave": True}),
+    ("incident.affected_employees[0].sick_leave", '{"has_leave": true}', {"has_leave": True}),
 ], ids=["j", "nej", "true", "not-yes-no", "integer", "not-integer", "choice-list", "empty-list",
         "date-stays-text", "trimmed", "empty", "group-as-json"])
 def test_from_text_coerces_by_the_schema(forms, path, text, value):
@@ -42,7 +42,7 @@ def test_parse_assignments_coerces_each_value(forms):
     ("incident.police.reported", "--set skal skrives STI=VÆRDI, fx incident.location=Borgerservice"),
     ("=j", "--set skal skrives STI=VÆRDI, fx incident.location=Borgerservice"),
     ("incident.polise.reported=j", "Felt incident.polise.reported: ukendt felt i --set; se felterne med 'beredskab init case'"),
-    ("incident.sick_leave={", "Felt 'Sygefravær' (incident.sick_leave): skal skrives som JSON, fx {\"navn\": \"værdi\"}"),
+    ("incident.affected_employees[0].sick_leave={", "Felt 'Sygefravær' (incident.affected_employees[0].sick_leave): skal skrives som JSON, fx {\"navn\": \"værdi\"}"),
 ], ids=["no-equals", "no-path", "unknown-field", "bad-json"])
 def test_parse_assignments_rejects_in_danish(forms, assignment, message):
     with pytest.raises(CaseError) as caught:
@@ -54,7 +54,7 @@ def test_check_field_uses_the_case_for_rules_across_fields(forms, phone_threat_d
     phone_threat_data["incident"]["occurred_at"]["end"] = "17-11-2026 kl. 10.00"
     problems, _ = check_field(forms, phone_threat_data, ("incident", "occurred_at", "end"), now=NOW)
     assert [p.format() for p in problems] == [
-        "Felt 'Hændelsen sluttede' (incident.occurred_at.end): ligger før 'Hændelsen begyndte'"]
+        "Felt 'Til (ved et forløb over tid)' (incident.occurred_at.end): ligger før 'Hændelsen skete (fra)'"]
 
 
 def test_check_field_returns_the_normalised_value_as_iso_text(forms, phone_threat_data):
@@ -73,7 +73,10 @@ def test_skeleton_has_every_field_empty(forms):
     assert list(blank) == list(forms.schema["incident"]["schema"])
     assert blank["case_id"] == "" and blank["incident_types"] == [] and blank["note_date"] is None
     # a group that needs an item gets one to fill in; an optional one gets none to delete (issue #16)
-    assert blank["affected_employees"] == [{"name": "", "job_title": "", "unit": ""}] and blank["witnesses"] == []
+    assert blank["affected_employees"] == [{
+        "name": "", "job_title": "", "unit": "", "injuries": {"physical": "", "psychological": ""},
+        "sick_leave": {"has_leave": None, "first_day": None, "days": None}, "compensation_possible": None}]
+    assert blank["witnesses"] == []
     # a choice is null, never "", which would be an invalid choice (issue #16)
     assert blank["channel"] is None
     assert blank["police"] == {"reported": None, "reported_by": None, "reported_at": None,

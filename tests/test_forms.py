@@ -48,30 +48,31 @@ def test_case_rejects_blank_employee_name_naming_the_path(forms, phone_threat_da
 
 
 def test_case_requires_first_day_of_absence_when_there_is_sick_leave(forms, phone_threat_data):
-    phone_threat_data["incident"]["sick_leave"] = {"has_leave": True}
+    phone_threat_data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True}
     assert problems_of(forms, phone_threat_data) == [
-        "Felt 'Første fraværsdag' (incident.sick_leave.first_day): skal udfyldes"
+        "Felt 'Første fraværsdag' (incident.affected_employees[0].sick_leave.first_day): skal udfyldes"
     ]
 
 
 def test_case_accepts_no_first_day_without_sick_leave(forms, phone_threat_data):
-    phone_threat_data["incident"]["sick_leave"] = {"has_leave": False}
+    phone_threat_data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": False}
     forms.validate(phone_threat_data, now=NOW)
 
 
 def test_case_rejects_end_before_start(forms, phone_threat_data):
     phone_threat_data["incident"]["occurred_at"]["end"] = "2026-11-17T09:00"
     assert problems_of(forms, phone_threat_data) == [
-        "Felt 'Hændelsen sluttede' (incident.occurred_at.end): ligger før 'Hændelsen begyndte'"
+        "Felt 'Til (ved et forløb over tid)' (incident.occurred_at.end): ligger før 'Hændelsen skete (fra)'"
     ]
 
 
 def test_case_rejects_future_incident_date(forms, phone_threat_data):
     phone_threat_data["incident"]["occurred_at"] = {"start": "2026-12-24T10:00"}
     lines = problems_of(forms, phone_threat_data)
-    assert "Felt 'Hændelsen begyndte' (incident.occurred_at.start): ligger i fremtiden" in lines
+    assert ("Felt 'Hændelsen skete (fra)' (incident.occurred_at.start): ligger i fremtiden (i dag er 26. november 2026)"
+            in lines)
     # what was recorded after the episode cannot now lie before it
-    assert "Felt 'Opfølgende samtale (debriefing)' (incident.debriefing_at): ligger før 'Hændelsen begyndte'" in lines
+    assert "Felt 'Opfølgende samtale (debriefing)' (incident.debriefing_at): ligger før 'Hændelsen skete (fra)'" in lines
 
 
 def test_case_rejects_a_date_that_does_not_exist_once(forms, phone_threat_data):
@@ -116,10 +117,11 @@ def test_case_rejects_unknown_choice_without_echoing_the_value(forms, phone_thre
 
 
 def test_case_names_wrong_types_in_danish(forms, phone_threat_data):
-    phone_threat_data["incident"]["sick_leave"]["has_leave"] = "måske"
+    phone_threat_data["incident"]["affected_employees"][0]["sick_leave"]["has_leave"] = "måske"
     phone_threat_data["incident"]["witnesses"] = "Jens"
     assert problems_of(forms, phone_threat_data) == [
-        "Felt 'Har hændelsen medført sygefravær' (incident.sick_leave.has_leave): skal være ja eller nej (true/false)",
+        "Felt 'Har hændelsen medført sygefravær for medarbejderen' (incident.affected_employees[0].sick_leave.has_leave): "
+        "skal være ja eller nej (true/false)",
         "Felt 'Vidner' (incident.witnesses): skal være en liste ([ ... ])",
     ]
 

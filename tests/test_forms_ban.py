@@ -42,12 +42,12 @@ def test_ban_refuses_an_end_before_the_start(forms, example_data):
     ]
 
 
-def test_ban_requires_both_dates_and_named_administrations(forms, example_data):
+def test_ban_requires_both_dates_and_premises(forms, example_data):
     data = example_data("harassment_ban")
     del data["ban"]["valid_to"]
-    data["ban"]["administrations"] = []
+    data["ban"]["premises"] = []
     assert ban_problems(forms, data) == [
-        "Felt 'Forvaltninger, forbuddet omfatter' (ban.administrations): skal udfyldes",
+        "Felt 'Bygninger og områder, forbuddet omfatter' (ban.premises): skal have mindst 1 element(er)",
         "Felt 'Forbuddet gælder til og med' (ban.valid_to): skal udfyldes",
     ]
 

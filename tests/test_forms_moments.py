@@ -71,7 +71,7 @@ def test_a_course_over_months_is_written_as_a_period_in_the_notes(engine, phone_
 def test_not_in_the_future_names_the_day_it_compared_with(engine, phone_threat_data):
     phone_threat_data["incident"]["note_date"] = "2026-11-27"
     assert problems(engine, phone_threat_data, now=datetime(2026, 11, 26, 12, 0)) == [
-        "Felt 'Notatets dato' (incident.note_date): ligger i fremtiden (efter 26. november 2026)"]
+        "Felt 'Notatets dato' (incident.note_date): ligger i fremtiden (i dag er 26. november 2026)"]
 
 
 def test_validate_with_today_judges_the_future_by_that_day(runner, write_case, phone_threat_data):
@@ -79,7 +79,7 @@ def test_validate_with_today_judges_the_future_by_that_day(runner, write_case, p
     path = write_case(phone_threat_data)
     refused = runner.invoke(cli, ["validate", str(path), "--today", "2026-11-19"])
     assert refused.exit_code == 2
-    assert "ligger i fremtiden (efter 19. november 2026)" in refused.output
+    assert "ligger i fremtiden (i dag er 19. november 2026)" in refused.output
     accepted = runner.invoke(cli, ["validate", str(path), "--today", "2026-11-20"])
     assert accepted.exit_code == 0, accepted.output
 
@@ -90,4 +90,4 @@ def test_check_and_generate_judge_the_future_by_today_too(runner, write_case, ph
     extra = ["--out", str(tmp_path / "out")] if command == "generate" else []
     result = runner.invoke(cli, [command, str(path), "--today", "2026-11-17", *extra])
     assert result.exit_code == 2
-    assert "ligger i fremtiden (efter 17. november 2026)" in result.output
+    assert "ligger i fremtiden (i dag er 17. november 2026)" in result.output

@@ -57,6 +57,13 @@ def _set(path: str, value):
 
 _DELETE = object()
 
+
+def _employee(key: str, value):
+    """Change the first affected employee's group ``key`` (sick leave ...)."""
+    def change(data: dict) -> None:
+        data["incident"]["affected_employees"][0][key] = value
+    return change
+
 BAD = [
     (_set("incident.channel", "fax"), "unknown-choice"),
     (_set("incident.incident_types", ["threat", "war"]), "unknown-choice-in-list"),
@@ -65,10 +72,10 @@ BAD = [
     (_set("incident.location", ""), "empty-required-text"),
     (_set("incident.case_id", "../etc"), "pattern"),
     (_set("incident.note_date", "18/11/26"), "date-format"),
-    (_set("incident.occurred_at.start", "2026-11-17"), "datetime-without-time"),
-    (_set("incident.sick_leave.days", "tre"), "wrong-type"),
-    (_set("incident.sick_leave.days", -1), "below-minimum"),
-    (_set("incident.sick_leave", {"has_leave": True}), "conditional-required"),
+    (_set("incident.occurred_at.start", "2026-11-17 kl"), "datetime-with-half-a-time"),
+    (_employee("sick_leave", {"has_leave": False, "days": "tre"}), "wrong-type"),
+    (_employee("sick_leave", {"has_leave": False, "days": -1}), "below-minimum"),
+    (_employee("sick_leave", {"has_leave": True}), "conditional-required"),
     (_set("incident.police.reportd", True), "unknown-field"),
     (_set("support.accepted", ["crisis_help"]), "conditional-on-a-list"),
     (_set("ukendt", {}), "unknown-section"),

@@ -102,12 +102,14 @@ def test_fill_end_of_input_leaves_an_existing_file_untouched(runner, case_path, 
 def test_fill_uses_an_existing_file_as_defaults_and_adds_to_a_repeatable_group(runner, case_path, phone_threat_data):
     case_path.write_text(json.dumps(phone_threat_data), encoding="utf-8")
     case_path.chmod(0o644)
-    questions_before_group = 9       # case_id .. perpetrator.description, each kept with Enter
+    questions_before_group = 11      # case_id .. perpetrator.description, each kept with Enter
     script = [""] * questions_before_group + [
         "",                       # Behold medarbejder 1?
         "", "", "",               # name, job_title, unit kept
+        "", "", "", "", "",       # injuries (2), sick leave, days, possible benefits kept
         "j",                      # Tilføj endnu en medarbejder?
         "Ali Hansen", "", "Sagsbehandler", "Borgerservice",  # job title '' is re-asked
+        "", "", "n", "", "",      # no injuries given, no sick leave, no days, no benefits
         "n",                      # no third
     ] + [""] * 40
     result = runner.invoke(cli, ["fill", "incident", "-o", str(case_path)], input=answers(*script))
@@ -117,7 +119,8 @@ def test_fill_uses_an_existing_file_as_defaults_and_adds_to_a_repeatable_group(r
     saved = read(case_path)
     assert saved["incident"]["affected_employees"] == [
         phone_threat_data["incident"]["affected_employees"][0],
-        {"name": "Ali Hansen", "job_title": "Sagsbehandler", "unit": "Borgerservice"},
+        {"name": "Ali Hansen", "job_title": "Sagsbehandler", "unit": "Borgerservice",
+         "injuries": {}, "sick_leave": {"has_leave": False}},
     ]
     assert saved["support"] == phone_threat_data["support"]
     assert stat.S_IMODE(case_path.stat().st_mode) == 0o600
@@ -158,7 +161,7 @@ def test_fill_no_input_raises_the_validators_problem(forms, phone_threat_data, c
     with pytest.raises(CaseError) as caught:
         fill_file(forms, "incident", case_path, no_input=True, now=NOW)
     assert caught.value.lines() == [
-        f"Felt 'Hændelsen begyndte' (incident.occurred_at.start): datoen findes ikke i kalenderen ({case_path})"]
+        f"Felt 'Hændelsen skete (fra)' (incident.occurred_at.start): datoen findes ikke i kalenderen ({case_path})"]
 
 
 def test_fill_refuses_a_file_with_unknown_fields_before_asking(runner, case_path):
@@ -210,7 +213,7 @@ def test_fill_ctrl_c_in_a_terminal_leaves_no_file(tmp_path):
     child = spawn("fill", "incident", "-o", "sag.json", cwd=tmp_path)
     child.expect_exact("Sagsnummer: ")
     child.sendline("KME-2026-099")
-    child.expect_exact("Hændelsen begyndte")
+    child.expect_exact("Hændelsen skete (fra)")
     child.sendintr()
     child.expect_exact("Afbrudt.")
     child.expect(pexpect.EOF)
@@ -222,7 +225,9 @@ def test_fill_ctrl_c_in_a_terminal_leaves_no_file(tmp_path):
 def test_fill_no_input_with_set_saves_one_field_in_the_file(runner, case_path, phone_threat_data):
     case_path.write_text(json.dumps(phone_threat_data), encoding="utf-8")
     result = runner.invoke(cli, ["fill", "incident", "-o", str(case_path), "--no-input",
-                                 "--set", "incident.sick_leave.has_leave=j", "--set", "incident.sick_leave.first_day=18.11.2026"])
+                                 "--set", "incident.affected_employees[0].sick_leave.has_leave=j",
+                                 "--set", "incident.affected_employees[0].sick_leave.first_day=18.11.2026"])
     assert result.exit_code == 0, result.output
-    assert read(case_path)["incident"]["sick_leave"] == {"has_leave": True, "first_day": "2026-11-18"}
+    assert read(case_path)["incident"]["affected_employees"][0]["sick_leave"] == {"has_leave": True,
+                                                                                  "first_day": "2026-11-18"}
     assert (result.stdout, result.stderr) == (f"Gemt: {case_path}\n", "")

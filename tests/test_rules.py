@@ -155,7 +155,7 @@ def test_checklist_safetynet_registration_is_overdue_only_after_its_day(engine, 
 ], ids=["absent-from-the-day", "absent-from-the-next-day"])
 def test_checklist_work_accident_is_due_by_the_plans_five_days_not_only_the_law(engine, phone_threat, first_day, due):
     """Issue 9: the plan says 'inden 5 dage'; the law's deadline is only the outer limit."""
-    phone_threat.data["incident"]["sick_leave"] = {"has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
+    phone_threat.data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
     item = items_by_id(engine.evaluate(phone_threat, date(2026, 11, 23)))["work_accident_report"]
     assert item.due == due
     assert item.overdue is True

@@ -22,8 +22,7 @@ import cerberus
 from cerberus import TypeDefinition, Validator, errors as cerr
 from cerberus.schema import DefinitionSchema
 
-from ..dates import (END_OF_DAY, DateParseError, as_date, last_day_of_months, long_date, long_datetime, parse_date,
-                     parse_moment)
+from ..dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_moment
 from ..errors import Problem
 from .premises import covering
 from .paths import document_path, is_empty, label_of, rules_at
@@ -125,11 +124,9 @@ class CaseValidator(Validator):
         """
         if not flag or not isinstance(value, date):
             return
-        timed = isinstance(value, datetime)
-        if (value > self.now) if timed else (value > self.now.date()):
-            # Name what "now" was: the clock's moment, or the day the run was told (--today).
-            compared = long_datetime(self.now) if timed and self.now.time() != END_OF_DAY else long_date(self.now)
-            self._error(field, f"ligger i fremtiden (efter {compared})")
+        if (value > self.now) if isinstance(value, datetime) else (value > self.now.date()):
+            # Name the day compared with: the clock's, or the day the run was told (--today).
+            self._error(field, f"ligger i fremtiden (i dag er {long_date(self.now)})")
 
     def _validate_deadline_passed(self, other_path, field, value):
         """A yes may be given only after the date in another field has passed (no answer before

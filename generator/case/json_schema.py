@@ -37,8 +37,9 @@ DATE_SCHEMAS = {
     },
     "datetime": {
         "type": "string",
-        "pattern": f"^({_ISO_DATE}|{_DANISH_DATE})[T ]\\s*({_ISO_TIME}|{_DANISH_TIME})$",
-        "examples": ["2026-11-24T10:30", "24-11-2026 kl. 10.30"],
+        # A day without a time is accepted too: facts known only by the day.
+        "pattern": f"^({_ISO_DATE}|{_DANISH_DATE})([T ]\\s*({_ISO_TIME}|{_DANISH_TIME}))?$",
+        "examples": ["2026-11-24T10:30", "24-11-2026 kl. 10.30", "2026-11-24"],
     },
 }
 

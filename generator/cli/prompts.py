@@ -39,7 +39,7 @@ INTRO = ("Besvar spørgsmålene. Tryk Enter for at beholde værdien i [ ], skriv
 #: A hint after the label of date and time fields: both ways of writing are accepted.
 FORMAT_HINTS = {
     "date": "dato, fx 24-11-2026",
-    "datetime": "dato og tid, fx 24-11-2026 kl. 10.30",
+    "datetime": "dato og evt. klokkeslæt, fx 24-11-2026 kl. 10.30",
     "integer": "et tal",
 }
 
