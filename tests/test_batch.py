@@ -16,7 +16,7 @@ from .conftest import NOW, TODAY
 
 
 #: The documents the phone-threat example (the base of every case here) calls for.
-PHONE_THREAT_DOCUMENTS = ("checklist", "incident_note", "personnel_file_note", "safetynet_summary")
+PHONE_THREAT_DOCUMENTS = ("checklist", "incident_note", "personnel_file_note_1", "safetynet_summary")
 PER_CASE = len(PHONE_THREAT_DOCUMENTS)
 
 def _case(data: dict, case_id: str, **incident) -> dict:

@@ -55,7 +55,7 @@ def test_cli_check_ban_without_hearing_warns(runner, example_data, write_case):
     lines = result.output.splitlines()
     assert "[ ] Borgeren partshøres, før forbuddet besluttes" in lines
     warnings = lines[lines.index("Advarsler:") + 1:]
-    assert warnings[0].startswith("  ! MÅ IKKE SENDES: Partshøringen af borgeren er ikke afsluttet.")
+    assert warnings[0].startswith("  ! MÅ IKKE SENDES: Borgeren er ikke partshørt efter forvaltningslovens § 19.")
 
 
 def test_cli_check_refuses_a_bad_date(runner):
@@ -77,7 +77,7 @@ def test_cli_generate_without_doc_writes_every_applicable_document(runner, tmp_p
     result = runner.invoke(cli, ["generate", BAN, "--out", str(tmp_path), "--today", "2026-11-26"])
     assert result.exit_code == 0, result.output
     folder = tmp_path / "KME-2026-029"
-    names = ["incident_note", "personnel_file_note", "visit_ban", "safetynet_summary", "checklist"]
+    names = ["incident_note", "personnel_file_note_1", "visit_ban", "safetynet_summary", "checklist"]
     assert result.output.splitlines() == [f"Skrevet: {folder / f'KME-2026-029_{n}.docx'}" for n in names]
     checklist = docx.Document(str(folder / "KME-2026-029_checklist.docx"))
     status = {row.cells[0].text: row.cells[1].text for row in checklist.tables[0].rows}

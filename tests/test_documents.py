@@ -51,7 +51,7 @@ def test_incident_note_facts_table_holds_the_case(incident_note):
     assert facts["Sagsnummer"] == "KME-2026-031"
     assert facts["Tidspunkt"] == "17. november 2026 kl. 10.40–10.55"
     assert facts["Kontaktform"] == "Telefon"
-    assert facts["Type af hændelse"] == "Trussel, Psykisk vold"
+    assert facts["Type af hændelse"] == "Trussel og psykisk vold"
     assert facts["Berørte medarbejdere"] == "Mette Søndergaard, Byggesagsbehandler, Byg, Plan & Miljø"
     assert facts["Udarbejdet af"] == "Lone Kristensen, Afdelingsleder, Byg, Plan & Miljø"
     assert "Notatets dato" not in facts, "the date line above the title carries the note's date"
@@ -82,7 +82,7 @@ def test_incident_note_lists_the_support_offered_and_whether_it_was_taken(incide
                        "Tilbud i kommunens trivselsordning, herunder akutte tiltag – ikke taget imod",
                        "Psykologisk krisehjælp – ikke taget imod"]
     support_table = fields_table(incident_note.tables[3])  # facts, injuries, notified, support
-    assert support_table["Hvem taler med medarbejderen"] == "Leder og Arbejdsmiljørepræsentant (AMR)"
+    assert support_table["Hvem taler med medarbejderen"] == "Leder og arbejdsmiljørepræsentant (AMR)"
 
 
 def test_incident_note_without_police_report_points_to_the_personnel_file_note(incident_note):
@@ -117,7 +117,8 @@ def test_incident_note_header_is_the_letterhead_with_confidentiality(incident_no
     logo, text = letterhead.rows[0].cells
     assert logo._element.xpath(".//pic:pic"), "the logo is left of the text"
     assert [p.text for p in text.paragraphs] == [
-        "Aabenraa Kommune", "Kultur, Miljø & Erhverv · Rådhuset", "Skelbækvej 2, 6200 Aabenraa"]
+        "Aabenraa Kommune", "Kultur, Miljø & Erhverv · Rådhuset", "Skelbækvej 2, 6200 Aabenraa",
+        "Telefon 73 76 76 76 · post@aabenraa.dk · www.aabenraa.dk · CVR 29189684"]
     assert text.paragraphs[0].style.name == "Beredskab Brevhoved"
     confidential = [p for p in header.paragraphs if p.style.name == "Beredskab Fortrolig"]
     assert [p.text for p in confidential] == ["Fortroligt – indeholder personoplysninger"]
@@ -165,7 +166,7 @@ def test_template_with_an_undefined_field_is_a_danish_error(engine, phone_threat
         engine.preview(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [
         "skabelonen bruger en variabel eller et felt, der ikke findes (location) "
-        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 12)"
+        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 18)"
     ]
 
 

@@ -44,7 +44,7 @@ def test_manifest_lists_the_document_with_its_hash_template_forms_and_version(ca
     assert entry["sha256"] == sha(case_folder / NOTE)
     assert entry["size"] == (case_folder / NOTE).stat().st_size
     assert entry["generator"] == {"name": "beredskab", "version": __version__}
-    assert entry["forms"] == {"incident": 1, "support": 1, "followup": 1, "ban": 1}
+    assert entry["forms"] == {"incident": 2, "support": 1, "followup": 1, "ban": 2}
     assert entry["case_sha256"] == manifest.case_hash(phone_threat.data)
     assert entry["reference"] == {"sha256": sha(ROOT / "templates" / "reference.docx")}
     assert entry["generated_at"][:4].isdigit() and "T" in entry["generated_at"]
