@@ -5,7 +5,8 @@ and draws raw case data (what a person writes in JSON) that validates, so the
 property tests cover every form field, and every field other helpers add later,
 without a hand-written example. Supported rules: the types the forms use,
 ``required``, ``required_when``, ``allowed`` (choice lists), ``regex``,
-``minlength``/``maxlength``, ``min``/``max``, ``not_future`` and ``after``.
+``minlength``/``maxlength``, ``min``/``max``, ``not_future``, ``after``,
+``deadline_passed`` and ``outside_premises``.
 
 Dates and times come from one clock that only moves forward, in schema order,
 and never past ``now``: every ``after`` rule that names an earlier field holds,
@@ -22,6 +23,8 @@ from hypothesis import strategies as st
 
 from beredskab.case._validator import condition_holds
 from beredskab.case.forms import clean_strings
+from beredskab.case.premises import covering
+from beredskab.dates import DateParseError, parse_date
 
 #: Longest free text drawn (the forms allow far more; short texts keep the suite fast).
 MAX_TEXT = 40
@@ -97,8 +100,26 @@ def _fill(draw, schema: dict, container: dict, root: dict, clock: _Clock) -> Non
         if kind == "dict":
             container[name] = {}
             _fill(draw, rules.get("schema") or {}, container[name], root, clock)
+            if "outside_premises" in rules:
+                _move_outside(container[name], _lookup(rules["outside_premises"], container, root))
+        elif "deadline_passed" in rules:
+            # A yes only once the other date has passed (an answer not given before its deadline).
+            container[name] = draw(st.booleans()) and _before(_lookup(rules["deadline_passed"], container, root), clock.now)
         else:
             container[name] = _value(draw, rules, root, clock)
+
+
+def _before(text: Any, now: datetime) -> bool:
+    try:
+        return parse_date(text) < now.date()
+    except DateParseError:
+        return False
+
+
+def _move_outside(place: dict, premises: Any) -> None:
+    """Give a place drawn inside the premises (the same address by chance) another address."""
+    while isinstance(premises, list) and covering(place, premises) is not None:
+        place["address"] = f"{place.get('address') or ''} andetsteds"
 
 
 def _filled(rules: dict) -> dict:
@@ -120,9 +141,10 @@ def _value(draw, rules: dict, root: dict, clock: _Clock) -> Any:
         return draw(st.integers(rules.get("min", -10**6), rules.get("max", 10**6)))
     if kind in ("float", "number"):
         return draw(st.floats(rules.get("min", -1e6), rules.get("max", 1e6), allow_nan=False, allow_infinity=False))
-    if kind == "datetime":
+    if kind == "datetime":  # a day without a time too: facts known only by the day
         moment = clock.tick()
-        return draw(st.sampled_from([moment.strftime("%Y-%m-%dT%H:%M"), moment.strftime("%d-%m-%Y kl. %H.%M")]))
+        return draw(st.sampled_from([moment.strftime("%Y-%m-%dT%H:%M"), moment.strftime("%d-%m-%Y kl. %H.%M"),
+                                     moment.date().isoformat()]))
     if kind == "date":
         day = clock.tick().date()
         return draw(st.sampled_from([day.isoformat(), day.strftime("%d-%m-%Y"), day.strftime("%d.%m.%Y")]))
