@@ -118,7 +118,7 @@ def test_packcheck_reports_a_removed_field_that_a_default_template_uses(make_pac
     pack = make_pack({"forms/incident.yaml": "incident:\n  schema:\n    witnesses: ~\n"})
     lines = problems(pack)
     assert lines[0] == ("feltet 'incident.witnesses' findes ikke i formularen 'incident' "
-                        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 17)")
+                        f"({ROOT / 'templates' / 'incident_note.html.j2'}, linje 23)")
 
 
 def test_packcheck_reports_a_reference_docx_without_the_writer_styles(make_pack):
