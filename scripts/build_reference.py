@@ -57,6 +57,8 @@ def build() -> bytes:
     oxml_reference.package_prune(document)
     oxml_reference.core_properties_clear(document)
     oxml_reference.settings_reset(document, tab_stop=1304, decimal=",", list_separator=";")  # Danish Word defaults
+    # Long Danish compounds (arbejdsmiljørepræsentant) break at a syllable, not leave a gap.
+    oxml_reference.auto_hyphenation(document, zone=357, limit=2)
     oxml_reference.font_table(document, {
         FONT: ("swiss", "020F0502020204030204", "Arial"),  # where Calibri is missing, Arial
         "Arial": ("swiss", "020B0604020202020204", None),

@@ -170,3 +170,41 @@ def test_example_pack_jobcenter_refuses_the_default_example(runner):
     result = runner.invoke(cli, ["validate", str(EXAMPLES / "trussel-telefon.json"), "--plan", str(JOBCENTER)])
     assert result.exit_code == 2
     assert "Felt 'Overfaldsalarmen blev brugt' (incident.alarm_used): skal udfyldes" in result.stderr
+
+
+# --- the jobcenter pack is its own workplace ------------------------------------------------------
+
+@pytest.mark.parametrize("example", ["forbud-venteomraade.json", "trussel-samtale.json"])
+def test_example_pack_jobcenter_documents_name_only_its_own_administration(example):
+    engine = Engine.load(JOBCENTER)
+    case = engine.load_case(JOBCENTER / "examples" / example, now=NOW)
+    for name in engine.select(case):
+        document = open_docx(engine.render(case, name, today=TODAY))
+        text = all_text(document) + "\n".join(header_texts(document))
+        for other in ("Kultur, Miljø & Erhverv", "Natur & Miljø", "naboklage", "Forvaltningsdirektør"):
+            assert other not in text, (name, other)
+        assert "Jobcenter Aabenraa" in text
+
+
+def test_example_pack_jobcenter_ban_is_signed_by_its_director(engine):
+    jobcenter = Engine.load(JOBCENTER)
+    case = jobcenter.load_case(JOBCENTER / "examples" / "forbud-venteomraade.json", now=NOW)
+    letter = open_docx(jobcenter.render(case, "visit_ban", today=TODAY))
+    signature = [p.text for p in letter.paragraphs if p.style.name == "Beredskab Underskrift"]
+    assert signature[:2] == ["Jens Kjær", "Arbejdsmarkedsdirektør, Arbejdsmarked & Borgerservice"]
+
+
+def test_plan_check_warns_when_a_ban_is_not_signed_by_the_packs_director(make_pack, example_data):
+    import json
+
+    from beredskab.pack.check import check_pack
+
+    data = example_data("harassment_ban")
+    pack = make_pack({
+        "plan.yaml": "roles:\n  director: arbejdsmarkedsdirektør\n",
+        "examples/forbud.json": json.dumps(data, ensure_ascii=False),
+    })
+    warnings = check_pack(pack).warnings
+    assert ("forbuddet i eksempelsagen forbud.json underskrives ikke af planens arbejdsmarkedsdirektør "
+            "(plan.yaml roles.director): 'ban.director.title' nævner en anden titel") in warnings
+    assert not [w for w in check_pack(JOBCENTER).warnings if "underskrives ikke" in w]

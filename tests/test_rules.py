@@ -192,7 +192,7 @@ def test_checklist_fills_in_numbers_and_role_titles(engine, phone_threat):
     reminder = items["victim_compensation_police_report"]
     assert reminder.what.endswith("anmeldt til politiet inden 72 timer")
     assert reminder.who == "Nærmeste leder og den berørte medarbejder"
-    assert reminder.status == "Fristen er udløbet"
+    assert reminder.status == "Overskredet"
     assert items["leader_informed"].due_text == "Straks (17. november 2026)"
 
 

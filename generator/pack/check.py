@@ -17,8 +17,9 @@ line. The checks, in order (a stage whose input is broken is skipped):
 5. the plan traced: what the pack removed of the fields, choices, checklist items,
    documents and sections that docs/traceability.md relies on gives warnings
    (``PackReport.warnings``), not problems: a department may drop a duty on purpose;
-   so do legal obligations the pack removes or loosens, and obligations that can
-   never apply or never be done with the pack's forms.
+   so do legal obligations the pack removes or loosens, obligations that can
+   never apply or never be done with the pack's forms, and an example's ban not
+   signed by the pack's director role.
 
 Static checks see branches the example never takes; rendering sees what only
 data shows. Both are needed.
@@ -75,7 +76,7 @@ def check_pack(plan_dir: str | Path) -> PackReport:
                 rendered = _check_documents(engine, folder, found, report)
                 reference_warnings = _check_reference(pack, folder, found)
                 report.warnings = (reference_warnings + engine.obligation_warnings()
-                                   + pack_warnings(engine, rendered))
+                                   + pack_warnings(engine, rendered) + signatory_warnings(engine, report.examples))
     if found.problems:
         raise PackError(found.problems)
     return report
@@ -168,6 +169,26 @@ def _check_obligations(engine: Engine, found: _Collector) -> bool:
 def _examples(pack: Pack, folder: Path) -> list[Path]:
     own = sorted((folder / "examples").glob("*.json"))
     return own or sorted((pack.default_dir / "examples").glob("*.json"))
+
+
+def signatory_warnings(engine: Engine, examples: list[Path]) -> list[str]:
+    """A ban in an example case not signed by the pack's director role (plan.yaml ``roles.director``).
+
+    The plan: a ban is signed by the director; a pack copied from another
+    department easily keeps the other director's title. The title is not echoed.
+    """
+    director = str((engine.settings.get("roles") or {}).get("director") or "").strip()
+    warnings = []
+    for example in examples if director else ():
+        try:
+            ban = engine.load_case(example, now=EXAMPLE_NOW).section("ban")
+        except BeredskabError:
+            continue  # reported as a problem by the document check
+        title = str(((ban or {}).get("director") or {}).get("title") or "")
+        if ban and director.casefold() not in title.casefold():
+            warnings.append(f"forbuddet i eksempelsagen {example.name} underskrives ikke af planens {director} "
+                            "(plan.yaml roles.director): 'ban.director.title' nævner en anden titel")
+    return warnings
 
 
 def _check_documents(engine: Engine, folder: Path, found: _Collector, report: PackReport,

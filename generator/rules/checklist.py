@@ -56,9 +56,7 @@ class Item:
     @property
     def status(self) -> str:
         """Danish status, with the day it was done when known."""
-        if self.state == "overdue" and self.done is None:
-            return "Fristen er udløbet"
-        text = STATUS[self.state]
+        text = STATUS[self.state]  # one word for overdue, tracked or a reminder: "Overskredet"
         if self.done and self.done_at is not None:
             text += f" {long_datetime(self.done_at)}"
         return text

@@ -336,6 +336,13 @@ def keep_next(target) -> None:
     _put(_ppr(target), _el("w:keepNext"), _PPR_ORDER)
 
 
+def keep_cells_with_next(cells) -> None:
+    """w:keepNext on every paragraph of these table cells: their row stays on the page of the next row."""
+    for cell in cells:
+        for paragraph in cell.iter(_W_P):
+            keep_next(paragraph)
+
+
 def num_pr(target, num_id: int, ilvl: int) -> None:
     """Set w:numPr (numbering instance and level) on a paragraph or a paragraph style."""
     numPr = _el("w:numPr")

@@ -169,6 +169,28 @@ def settings_reset(document: Document, *, tab_stop: int, decimal: str, list_sepa
             child.set(qn("w:val"), str(value))
 
 
+def auto_hyphenation(document: Document, *, zone: int, limit: int) -> None:
+    """Turn on automatic hyphenation (w:autoHyphenation): long Danish compounds break at a syllable.
+
+    ``zone`` is the hyphenation zone in twips, ``limit`` the most lines in a row that
+    may end in a hyphen. The elements follow w:defaultTabStop, where CT_Settings wants them.
+    """
+    settings = document.settings.element
+    tags = ("w:autoHyphenation", "w:consecutiveHyphenLimit", "w:hyphenationZone")
+    for tag in tags:
+        for child in settings.findall(qn(tag)):
+            settings.remove(child)
+    previous = settings.find(qn("w:defaultTabStop"))
+    for index, element in enumerate((_el("w:autoHyphenation", w_val="true"),
+                                     _el("w:consecutiveHyphenLimit", w_val=limit),
+                                     _el("w:hyphenationZone", w_val=zone))):
+        if previous is None:
+            settings.insert(index, element)  # no tab stop: first, before all they must precede
+        else:
+            previous.addnext(element)
+        previous = element
+
+
 def core_properties_clear(document: Document) -> None:
     """Empty docProps/core.xml: no author, title, dates or revision."""
     element = document.core_properties._element

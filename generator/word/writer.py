@@ -74,6 +74,9 @@ assert {f"p.{cls}" for cls in PARAGRAPH_CLASSES} <= set(STYLE_MAP), "every parag
 MAX_PICTURE_BYTES = 2_000_000
 MAX_PICTURE_PIXELS = 10_000
 
+#: A table of at most this many rows is kept on one page (keep-with-next on all rows but the last).
+KEEP_TOGETHER_ROWS = 12
+
 #: Height of a logo (img.logo) and width of the letterhead table's first column, which holds it.
 LOGO_HEIGHT = Mm(15)
 LOGO_COLUMN = Mm(22)
@@ -269,6 +272,11 @@ def _table(story: _Story, node: Node) -> None:
             content = tr.children[c].children if c < len(tr.children) else []
             bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
             _fill(replace(story, element=cell, bold=bold, cell=True), content)
+    if not layout:
+        # A short table stays on one page; a long one never leaves its first or last row alone.
+        together = range(len(rows) - 1) if len(rows) <= KEEP_TOGETHER_ROWS else (0, len(rows) - 2)
+        for index in together:
+            oxml.keep_cells_with_next(cells[index])
 
 
 def _column_widths(percents: list[int | None], width: int) -> list[int]:

@@ -28,8 +28,8 @@ def counter_violence():
     return json.loads((EXAMPLES / "vold-skranke.json").read_text(encoding="utf-8"))
 
 
-def test_widgets_take_labels_help_and_choices_from_the_forms(forms):
-    widgets = by_name(section_widgets(forms, "incident", {}, {}))
+def test_widgets_take_labels_help_and_choices_from_the_forms(forms, counter_violence):
+    widgets = by_name(section_widgets(forms, "incident", counter_violence["incident"], {}))
     location = widgets["incident.location"]
     assert (location.kind, location.label, location.required) == ("text", "Sted", True)
     assert location.help.startswith("Hvor skete det?")
@@ -40,13 +40,13 @@ def test_widgets_take_labels_help_and_choices_from_the_forms(forms):
     assert widgets["incident.occurred_at.start"].kind == "datetime"
     assert widgets["incident.note_date"].kind == "date"
     assert widgets["incident.description"].kind == "textarea"
-    assert widgets["incident.sick_leave.has_leave"].options == [("true", "Ja"), ("false", "Nej")]
+    assert widgets["incident.affected_employees[0].sick_leave.has_leave"].options == [("true", "Ja"), ("false", "Nej")]
 
 
-def test_widgets_resolve_conditions_to_the_html_name_they_watch(forms):
-    widgets = by_name(section_widgets(forms, "incident", {}, {}))
-    assert widgets["incident.sick_leave.first_day"].condition == [
-        {"field": "incident.sick_leave.has_leave", "values": ["true"]}]
+def test_widgets_resolve_conditions_to_the_html_name_they_watch(forms, counter_violence):
+    widgets = by_name(section_widgets(forms, "incident", counter_violence["incident"], {}))
+    assert widgets["incident.affected_employees[0].sick_leave.first_day"].condition == [
+        {"field": "incident.affected_employees[0].sick_leave.has_leave", "values": ["true"]}]
     assert widgets["incident.police.journal_number"].condition == [
         {"field": "incident.police.reported", "values": ["true"]}]
     assert widgets["incident.location"].condition == []
@@ -111,9 +111,9 @@ def blank_is_none(value):
 
 def test_hidden_conditional_value_is_dropped_by_the_server(forms, counter_violence):
     form = post_of(forms, "incident", counter_violence)
-    form.setlist("incident.sick_leave.has_leave", ["false"])
+    form.setlist("incident.affected_employees[0].sick_leave.has_leave", ["false"])
     parsed = parse_section(forms, "incident", form, counter_violence)
-    assert parsed["sick_leave"] == {"has_leave": False, "days": 8}
+    assert parsed["affected_employees"][0]["sick_leave"] == {"has_leave": False, "days": 8}
 
 
 def test_empty_added_item_is_not_data_and_order_follows_the_page(forms, counter_violence):
