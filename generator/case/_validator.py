@@ -142,7 +142,7 @@ class CaseValidator(Validator):
         if not isinstance(deadline, date):
             self._error(field, f"kræver, at '{label}' er udfyldt")
         elif as_date(deadline) >= self.now.date():
-            self._error(field, f"kan først registreres, når '{label}' er udløbet (sammenlignet med {long_date(self.now)})")
+            self._error(field, f"kan først registreres, når '{label}' er udløbet (i dag er {long_date(self.now)})")
 
     def _validate_outside_premises(self, premises_path, field, value):
         """A place ({name, address, area}) that does not lie inside the premises of another field.
