@@ -116,8 +116,8 @@ class Engine:
         return legal.warnings(default.obligations, self.obligations) + reach.warnings(self.obligations)
 
     def documents(self) -> dict[str, dict]:
-        """Every document of the pack: name -> {title, description}."""
-        return {name: {"title": rule.title, "description": rule.description}
+        """Every document of the pack: name -> {title, description, per_employee}."""
+        return {name: {"title": rule.title, "description": rule.description, "per_employee": rule.per_employee}
                 for name, rule in self.obligations.documents.items()}
 
     # -- case data in --------------------------------------------------------------------

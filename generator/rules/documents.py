@@ -48,6 +48,8 @@ class DocumentRule:
     reason: str
     reason_otherwise: str
     needs: tuple[str, ...] = ()  # case sections the document cannot be made without
+    #: Made once per affected employee (``<document>_<n>``).
+    per_employee: bool = False
 
     def advice(self, case: Mapping, today: date) -> DocumentAdvice:
         applies = self.when is None or self.when.holds(case, today)
@@ -59,7 +61,6 @@ def parse_document(key: Any, raw: Any, fields: Fields, where: Where) -> Document
     if not isinstance(key, str) or not key:
         raise RuleError(f"'{key}' er ikke et gyldigt dokumentnavn", where)
     spec = _spec.mapping(raw if raw is not None else {}, where, KEYS, "title, description, when, reason")
-    _spec.flag(spec.get("per_employee"), (*where, "per_employee"))  # a yes or no, said in Danish if not
     return DocumentRule(
         name=key,
         title=_spec.text(spec.get("title"), (*where, "title"), required=False) or key,
@@ -70,6 +71,7 @@ def parse_document(key: Any, raw: Any, fields: Fields, where: Where) -> Document
         or DEFAULT_REASON_OTHERWISE,
         needs=tuple(_section(fields, name, (*where, "needs"))
                     for name in _spec.names(spec["needs"], (*where, "needs"))) if spec.get("needs") is not None else (),
+        per_employee=_spec.flag(spec.get("per_employee"), (*where, "per_employee")),
     )
 
 

@@ -75,6 +75,8 @@ def check_lines(evaluation: Evaluation, case_id: str) -> list[str]:
     for item in evaluation.checklist:
         lines.append(f"{marks[item.state]} {item.what}")
         lines.append(f"    Hvem: {item.who} · Frist: {item.due_text} · Status: {item.status}")
+        if item.note:  # e.g. the other deadline where the plan's and the law's both apply
+            lines.append(f"    {item.note}")
     if evaluation.deadlines:
         lines += ["", "Frister:"]
         lines += [f"  {d.title}: {d.text} ({d.basis})" for d in evaluation.deadlines.values()]
