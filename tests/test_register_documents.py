@@ -27,7 +27,7 @@ def test_generate_records_each_document_as_the_manifest_does(register, example_d
     save(register, example_data("phone_threat"))
     paths = generate(register, "KME-2026-031", tmp_path / "out", today=TODAY)
     assert [p.name for p in paths] == [
-        "KME-2026-031_incident_note.docx", "KME-2026-031_personnel_file_note.docx",
+        "KME-2026-031_incident_note.docx", "KME-2026-031_personnel_file_note_1.docx",
         "KME-2026-031_safetynet_summary.docx", "KME-2026-031_checklist.docx"]
     records = {r.file_name: r for r in documents(register, "KME-2026-031")}
     manifest = json.loads((tmp_path / "out" / "KME-2026-031" / "manifest.json").read_text(encoding="utf-8"))

@@ -64,13 +64,15 @@ def test_stats_period_closed_cases_count_and_drafts_apart(examples_saved, exampl
 
 def test_stats_count_a_case_once_per_unit(register, example_data):
     data = example_data("counter_violence")
+    no_leave = {"has_leave": False}
     data["incident"]["affected_employees"] = [
-        {"name": "A", "job_title": "B", "unit": "Borgerservice"}, {"name": "C", "job_title": "D", "unit": "Borgerservice"},
-        {"name": "E", "job_title": "F"}]
+        {"name": "A", "job_title": "B", "unit": "Borgerservice", "sick_leave": no_leave},
+        {"name": "C", "job_title": "D", "unit": "Borgerservice", "sick_leave": no_leave},
+        {"name": "E", "job_title": "F", "sick_leave": no_leave}]
     save(register, data)
     result = stats(register, date(2026, 1, 1), date(2026, 12, 31))
     assert _counts(result, "unit") == {"Borgerservice": 1}
-    data["incident"]["affected_employees"] = [{"name": "E", "job_title": "F"}]
+    data["incident"]["affected_employees"] = [{"name": "E", "job_title": "F", "sick_leave": no_leave}]
     save(register, data)
     assert _counts(stats(register, date(2026, 1, 1), date(2026, 12, 31)), "unit") == {"(ikke oplyst)": 1}
 
@@ -124,3 +126,14 @@ def test_cli_stats_refuses_another_chart_format(runner, db_path, tmp_path):
     with pytest.raises(CaseError):
         from beredskab.register.chart import chart_format
         chart_format(".gif")
+
+
+def test_stats_count_sick_leave_of_every_employee_once_per_case(register, example_data):
+    """Issue 15: sick leave is per employee; a case counts once, with the days of all its employees."""
+    data = example_data("counter_violence")
+    data["incident"]["affected_employees"].append({
+        "name": "Karin Holt", "job_title": "Kontorfuldmægtig", "sick_leave": {"has_leave": True,
+                                                                             "first_day": "2026-11-05", "days": 2}})
+    save(register, data)
+    result = stats(register, date(2026, 1, 1), date(2026, 12, 31))
+    assert (result.sick_leave_cases, result.sick_leave_days) == (1, 10), "one case, the days of both employees"

@@ -20,7 +20,8 @@ from ..errors import RegisterError
 from .access import log_access
 from .session import Register
 
-#: The fields read, as JSON paths into the stored (normalised) case.
+#: The fields read, as JSON paths into the stored (normalised) case. Sick leave is per
+#: employee (case format 2); ``$.incident.sick_leave`` is read for versions stored before.
 _FIELDS = (
     "$.incident.incident_types", "$.incident.channel", "$.incident.perpetrator.kind",
     "$.incident.affected_employees", "$.incident.occurred_at.start", "$.incident.sick_leave.has_leave",
@@ -116,9 +117,11 @@ def stats(reg: Register, start: date, end: date) -> Stats:
         units = {(e.get("unit") or "").strip() for e in employees or () if isinstance(e, dict)} - {""}
         counters["unit"].update(units or {NO_UNIT})
         counters["month"][start_at[:7]] += 1
-        if has_leave:
+        leaves = [e.get("sick_leave") for e in employees or () if isinstance(e, dict)]
+        leaves = [leave for leave in leaves if isinstance(leave, dict) and leave.get("has_leave")]
+        if leaves or has_leave:
             result.sick_leave_cases += 1
-            result.sick_leave_days += int(days or 0)
+            result.sick_leave_days += sum(int(leave.get("days") or 0) for leave in leaves) if leaves else int(days or 0)
         if reported:
             result.police_reports += 1
     forms = reg.engine.forms
