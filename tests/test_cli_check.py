@@ -29,14 +29,15 @@ def test_cli_check_prints_the_checklist_and_exits_0_when_overdue(runner):
         "    Hvem: Den berørte medarbejder · Frist: Straks (17. november 2026) · "
         "Status: Udført 17. november 2026 kl. 11.00",
     ]
-    assert "[!] Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage)" in lines
-    assert ("    Hvem: Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder · Frist: 22. november 2026 · "
-            "Status: Overskredet") in lines
+    assert "[ ] Sagen anmeldes som arbejdsskade i Safetynet" in lines, "the plan gives it no deadline (issue 15)"
+    assert ("    Hvem: Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder · Frist: Ingen frist i planen · "
+            "Status: Ikke udført") in lines
+    assert "[!] Husk: offererstatning kræver normalt, at forholdet er anmeldt til politiet inden 72 timer" in lines
     assert "[i] Notat til personalesagen til brug for en eventuel erstatningssag" in lines
-    assert "  Anmeldelse i Safetynet (planens interne frist): 22. november 2026 (5 dage efter hændelsen den " \
-           "17. november 2026)" in lines
+    assert "  Politianmeldelse af hensyn til offererstatning: 20. november 2026 kl. 10.40 (72 timer efter, at " \
+           "arbejdspladsen fik kendskab til hændelsen den 17. november 2026 kl. 10.40)" in lines
     assert "  - visit_ban: Forbud mod at komme i forvaltningen – sagen har ikke et forbud (sektionen ban)" in lines
-    assert lines[-1] == "2 opgave(r) er overskredet."
+    assert lines[-1] == "1 opgave(r) er overskredet."
     assert result.stderr == ""
 
 

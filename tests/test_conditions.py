@@ -54,8 +54,8 @@ def test_equals_on_a_yes_no_a_choice_and_a_choice_list(fields, phone_threat):
 
 def test_equals_on_a_field_the_case_leaves_out_is_false(fields, phone_threat):
     assert phone_threat.section("ban") is None
-    assert not holds(fields, "equals: {ban.scope: workplace}", phone_threat)
-    assert holds(fields, "not: {equals: {ban.scope: workplace}}", phone_threat)
+    assert not holds(fields, "equals: {ban.hearing.no_response: true}", phone_threat)
+    assert holds(fields, "not: {equals: {ban.hearing.no_response: true}}", phone_threat)
 
 
 def test_one_of(fields, phone_threat):

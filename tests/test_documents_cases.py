@@ -217,8 +217,8 @@ def test_safetynet_summary_with_sick_leave_is_also_a_work_accident_with_both_dea
     reporting = fields_table(summary.tables[0])
     assert reporting["Anmeldes som arbejdsskade"] == "Ja, anmeldt 5. november 2026"
     assert reporting["Anmeldes som arbejdsulykke"] == "Ja, sygefravær for Sofie Andersen; anmeldt 6. november 2026"
-    assert reporting["Anmeldelse i Safetynet (planens interne frist)"] == (
-        "8. november 2026 (5 dage efter hændelsen den 3. november 2026)")
+    assert reporting["Anmeldelse af arbejdsulykke i Safetynet (planens frist)"] == (
+        "8. november 2026 (5 dage efter, at arbejdspladsen fik kendskab til hændelsen den 3. november 2026)")
     assert reporting["Anmeldelse af arbejdsulykke (lovens frist)"] == (
         "18. november 2026 (14 dage efter første fraværsdag den 4. november 2026)")
     assert reporting["Safetynet-nummer"] == "SN-2026-1147"
@@ -232,20 +232,29 @@ def test_safetynet_summary_with_sick_leave_is_also_a_work_accident_with_both_dea
     assert styled(summary, "Beredskab Note") == [], "physical violence needs no note on harassment"
 
 
-def test_safetynet_summary_without_sick_leave_and_overdue(render):
-    summary = render("phone_threat", "safetynet_summary")
+def test_safetynet_summary_without_sick_leave_has_no_deadline_and_nothing_overdue(render):
+    summary = render("phone_threat", "safetynet_summary", today=date(2027, 6, 1))
     reporting = fields_table(summary.tables[0])
     assert reporting["Anmeldes som arbejdsskade"] == "Ja"
     assert reporting["Anmeldes som arbejdsulykke"] == "Nej, intet sygefravær"
     assert reporting["Anmeldes af"] == "Arbejdsmiljørepræsentant (AMR), sammen med Mette Søndergaard"
-    assert "Anmeldelse af arbejdsulykke (lovens frist)" not in reporting
-    assert styled(summary, "Beredskab Advarsel") == [
-        "Overskredet: Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage) (frist 22. november 2026)."]
+    assert not [label for label in reporting if "frist" in label], "the plan gives the registration no deadline"
+    assert styled(summary, "Beredskab Advarsel") == [], "so it is never overdue (issue 15)"
     injury = table_with(summary, "Type af skade")
     assert "Fysiske skader" not in injury, "an empty field is left out, the type of injury says it"
     assert injury["Type af skade"] == "Psykisk"
-    on_time = render("phone_threat", "safetynet_summary", today=date(2026, 11, 22))
-    assert styled(on_time, "Beredskab Advarsel") == []
+
+
+def test_safetynet_summary_warns_when_the_work_accident_deadline_has_passed(engine, example_data, render):
+    data = example_data("counter_violence")
+    data["followup"]["work_accident_reported_at"] = None
+    case = engine.validate(data, now=NOW)
+    warnings = styled(render("counter_violence", "safetynet_summary", case=case), "Beredskab Advarsel")
+    assert warnings == [
+        "Overskredet: Hændelsen anmeldes som arbejdsulykke i Safetynet, fordi den har medført sygefravær "
+        "(planens frist 5 dage) (frist 8. november 2026).",
+        "Overskredet: Arbejdsulykken anmeldes senest 14 dage efter første fraværsdag (lovens frist) "
+        "(frist 18. november 2026)."]
 
 
 def test_safetynet_summary_counts_harassment_by_a_citizen_as_violence(engine, render):
@@ -274,15 +283,17 @@ def test_checklist_document_table_has_what_who_deadline_status(engine, example, 
     evaluation = engine.evaluate(example("phone_threat"), TODAY)
     assert [r[0].split("\n")[0] for r in tasks[1:]] == [item.what for item in evaluation.checklist]
     by_what = {r[0].split("\n")[0]: r for r in tasks[1:]}
-    safetynet = by_what["Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage)"]
-    assert safetynet[1:] == ["Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder", "22. november 2026",
-                             "Overskredet"]
-    [row] = [r for r in checklist.tables[1].rows if r.cells[0].text.startswith("Sagen anmeldes som arbejdsskade")]
+    safetynet = by_what["Sagen anmeldes som arbejdsskade i Safetynet"]
+    assert safetynet[1:] == ["Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder", "Ingen frist i planen",
+                             "Ikke udført"]
+    reminder = by_what["Husk: offererstatning kræver normalt, at forholdet er anmeldt til politiet inden 72 timer"]
+    assert reminder[2:] == ["20. november 2026 kl. 10.40", "Overskredet"]
+    [row] = [r for r in checklist.tables[1].rows if r.cells[0].text.startswith("Husk: offererstatning")]
     assert all(run.bold for cell in row.cells[2:] for p in cell.paragraphs for run in p.runs), "overdue is bold"
     assert by_what["Nærmeste leder kontaktes øjeblikkeligt"][3] == "Udført 17. november 2026 kl. 11.00"
     summary = fields_table(checklist.tables[0])
     assert summary["Status pr."] == "26. november 2026"
-    assert summary["Overskredne frister"] == "2"
+    assert summary["Overskredne frister"] == "1"
     on_time = fields_table(render("counter_violence", "checklist").tables[0])
     assert on_time["Overskredne frister"] == "Ingen"
 
@@ -291,8 +302,8 @@ def test_checklist_document_lists_deadlines_and_documents(render):
     checklist = render("counter_violence", "checklist")
     assert rows(checklist.tables[2]) == [
         ["Frist", "Dato", "Beregnet som"],
-        ["Anmeldelse i Safetynet (planens interne frist)", "8. november 2026",
-         "5 dage efter hændelsen den 3. november 2026"],
+        ["Anmeldelse af arbejdsulykke i Safetynet (planens frist)", "8. november 2026",
+         "5 dage efter, at arbejdspladsen fik kendskab til hændelsen den 3. november 2026"],
         ["Anmeldelse af arbejdsulykke (lovens frist)", "18. november 2026",
          "14 dage efter første fraværsdag den 4. november 2026"],
     ]

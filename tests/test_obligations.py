@@ -150,30 +150,34 @@ def obligation_warnings(make_pack, yaml_text: str, **files) -> list[str]:
 
 
 def test_the_default_plan_marks_the_law(engine):
-    assert [rule.id for rule in engine.obligations.due_dates.values() if rule.legal] == ["work_accident_legal"]
-    assert [item.id for item in engine.obligations.items if item.legal] == ["work_accident_report", "ban_hearing"]
+    assert [rule.id for rule in engine.obligations.due_dates.values() if rule.legal] == [
+        "work_accident_legal", "work_accident_no_absence_legal"]
+    assert [item.id for item in engine.obligations.items if item.legal] == [
+        "work_accident_legal_report", "work_accident_no_absence_report", "ban_hearing"]
     assert engine.obligation_warnings() == []
 
 
 @pytest.mark.parametrize("yaml_text, warnings", [
     ("checklist:\n  ban_hearing: ~\n", [f"Advarsel: punktet 'checklist.ban_hearing' {LEGAL} fjerner det"]),
     ("deadlines:\n  work_accident_days: 21\n",
-     [f"Advarsel: fristen 'due_dates.work_accident_legal' {LEGAL} gør den længere: 21 dage i stedet for 14"]),
+     [f"Advarsel: fristen 'due_dates.work_accident_legal' {LEGAL} gør den længere: 21 dage i stedet for 14",
+      f"Advarsel: fristen 'due_dates.work_accident_no_absence_legal' {LEGAL} gør den længere: 21 dage i stedet "
+      f"for 14"]),
     ("due_dates:\n  work_accident_legal:\n    days: 30\n    legal: false\n",
      [f"Advarsel: fristen 'due_dates.work_accident_legal' {LEGAL} markerer den ikke længere som lovkrav",
       f"Advarsel: fristen 'due_dates.work_accident_legal' {LEGAL} gør den længere: 30 dage i stedet for 14"]),
     ("due_dates:\n  work_accident_legal:\n    from: followup.safetynet_registered_at\n",
      [f"Advarsel: fristen 'due_dates.work_accident_legal' {LEGAL} lader den løbe fra "
-      f"'followup.safetynet_registered_at' i stedet for 'incident.sick_leave.first_day'"]),
+      f"'followup.safetynet_registered_at' i stedet for 'incident.affected_employees[].sick_leave.first_day'"]),
     ("checklist:\n  ban_hearing:\n    done: {filled: ban.hearing.sent_at}\n    blocks: ~\n",
      [f"Advarsel: punktet 'checklist.ban_hearing' {LEGAL} ændrer, hvornår det er udført (done)",
       f"Advarsel: punktet 'checklist.ban_hearing' {LEGAL} lader det ikke længere stoppe dokumentet visit_ban "
       f"(blocks)"]),
-    ("checklist:\n  work_accident_report:\n    due: safetynet_internal\n"
+    ("checklist:\n  work_accident_legal_report:\n    due: safetynet_internal\n"
      "    when: {equals: {incident.perpetrator.kind: citizen}}\n",
-     [f"Advarsel: punktet 'checklist.work_accident_report' {LEGAL} ændrer, hvornår det gælder (when)",
-      f"Advarsel: punktet 'checklist.work_accident_report' {LEGAL} fjerner den lovbestemte frist fra punktets "
-      f"frist (due)"]),
+     [f"Advarsel: punktet 'checklist.work_accident_legal_report' {LEGAL} ændrer, hvornår det gælder (when)",
+      f"Advarsel: punktet 'checklist.work_accident_legal_report' {LEGAL} fjerner den lovbestemte frist fra "
+      f"punktets frist (due)"]),
 ], ids=["hearing-removed", "law-days-longer", "unmarked-and-longer", "other-start", "hearing-weakened",
         "item-narrowed"])
 def test_plan_check_warns_when_a_pack_removes_or_loosens_a_legal_rule(make_pack, yaml_text, warnings):
@@ -285,7 +289,7 @@ def test_jobcenter_generate_writes_the_personnel_file_note_and_the_checklist_sho
     folder = tmp_path / "AMB-2026-007"
     assert sorted(p.name for p in folder.glob("*.docx")) == [
         "AMB-2026-007_checklist.docx", "AMB-2026-007_incident_note.docx",
-        "AMB-2026-007_personnel_file_note.docx", "AMB-2026-007_safetynet_summary.docx"]
+        "AMB-2026-007_personnel_file_note_1.docx", "AMB-2026-007_safetynet_summary.docx"]
     checklist = docx.Document(io.BytesIO((folder / "AMB-2026-007_checklist.docx").read_bytes()))
     rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in checklist.tables[1].rows}
     assert rows["Sikkerhedskoordinatoren gennemgår forløbet og tester overfaldsalarmen (inden 2 dage)"] == [

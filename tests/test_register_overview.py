@@ -24,7 +24,8 @@ def test_overdue_lists_what_the_action_plan_marks_overdue(register, engine, exam
         case = engine.validate(example_data(name))
         expected += [(case.id, item.id) for item in engine.checklist(case, TODAY) if item.overdue]
     assert sorted(found) == sorted(expected)
-    assert ("KME-2026-031", "safetynet_registration") in found
+    assert ("KME-2026-031", "victim_compensation_police_report") in found
+    assert ("KME-2026-031", "safetynet_registration") not in found, "the plan gives it no deadline (issue 15)"
 
 
 def test_overdue_is_soonest_first_and_within_adds_coming_tasks(register, example_data):
@@ -33,17 +34,21 @@ def test_overdue_is_soonest_first_and_within_adds_coming_tasks(register, example
     tasks = overdue(register, early, within=7)
     assert [t.due for t in tasks] == sorted(t.due for t in tasks)
     coming = {(t.case_id, t.item_id): t for t in tasks if not t.overdue}
-    safetynet = coming[("KME-2026-031", "safetynet_registration")]
-    assert safetynet.due == date(2026, 11, 22) and safetynet.status == "Ikke udført"
-    assert safetynet.who == "Arbejdsmiljørepræsentant (AMR) og den berørte medarbejder"
-    assert ("KME-2026-031", "safetynet_registration") not in {(t.case_id, t.item_id) for t in overdue(register, early)}
+    reminder = coming[("KME-2026-031", "victim_compensation_police_report")]
+    assert reminder.due == date(2026, 11, 20) and reminder.status == "Husk"
+    assert reminder.who == "Nærmeste leder og den berørte medarbejder"
+    assert ("KME-2026-031", "victim_compensation_police_report") not in {
+        (t.case_id, t.item_id) for t in overdue(register, early)}
 
 
 def test_overdue_follows_the_newest_version_and_leaves_closed_cases_out(register, example_data):
     _imported(register, example_data)
-    set_fields(register, "KME-2026-031", [("followup.safetynet_registered_at", "2026-11-21")])
-    assert ("KME-2026-031", "safetynet_registration") not in {(t.case_id, t.item_id)
-                                                               for t in overdue(register, TODAY)}
+    assert ("KME-2026-031", "victim_compensation_police_report") in {(t.case_id, t.item_id)
+                                                                     for t in overdue(register, TODAY)}
+    set_fields(register, "KME-2026-031", [("incident.police.reported", True), ("incident.police.reported_by", "leader"),
+                                          ("incident.police.reported_at", "2026-11-19T09:00")])
+    assert ("KME-2026-031", "victim_compensation_police_report") not in {(t.case_id, t.item_id)
+                                                                         for t in overdue(register, TODAY)}
     close_case(register, "KME-2026-031")
     assert "KME-2026-031" not in {t.case_id for t in overdue(register, TODAY)}
 
@@ -62,7 +67,8 @@ def test_cli_overdue_on_the_examples_with_a_fixed_today(runner, db_path):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "Overskredne og kommende opgaver pr. 26. november 2026"
-    assert "[!] 2026-11-22  KME-2026-031  Sagen anmeldes som arbejdsskade i Safetynet (planens frist 5 dage)" in lines
+    assert ("[!] 2026-11-20  KME-2026-031  Husk: offererstatning kræver normalt, at forholdet er anmeldt til politiet "
+            "inden 72 timer") in lines
     rows = [line for line in lines if line.startswith("[")]
     assert [row.split()[1] for row in rows] == sorted(row.split()[1] for row in rows)
     assert lines[-1].endswith("er overskredet; 0 har frist snart.")

@@ -38,10 +38,15 @@ def deadlines(engine, case: dict) -> dict:
     (datetime(2028, 2, 24, 9, 0), 5, date(2028, 2, 29)),
     (datetime(2026, 11, 17, 23, 59), 1, date(2026, 11, 18)),
 ], ids=["ordinary", "month-end", "year-end", "leap-year-crossing", "lands-on-leap-day", "late-evening"])
-def test_safetynet_deadline_counts_calendar_days_from_the_incident(engine, phone_threat, incident, days, due):
+def test_safetynet_deadline_counts_calendar_days_from_when_the_workplace_knew(engine, phone_threat, incident, days,
+                                                                            due):
+    """The plan's 5 days (issue 15: only for sick leave), from when the workplace learned of it."""
     settings = copy.deepcopy(engine.settings)
     settings["deadlines"]["safetynet_days"] = days
     phone_threat.data["incident"]["occurred_at"] = {"start": incident}
+    phone_threat.data["incident"]["known_at"] = incident
+    phone_threat.data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True,
+                                                                            "first_day": incident.date()}
     found = evaluate(with_settings(engine, settings), phone_threat.data, TODAY).deadlines
     assert found["safetynet_internal"].due == due
 
@@ -54,7 +59,7 @@ def test_safetynet_deadline_counts_calendar_days_from_the_incident(engine, phone
     (date(2028, 2, 29), date(2028, 3, 14)),
 ], ids=["ordinary", "month-end", "year-end", "lands-on-leap-day", "from-leap-day"])
 def test_work_accident_deadline_is_14_days_after_the_first_day_of_absence(engine, phone_threat, first_day, due):
-    phone_threat.data["incident"]["sick_leave"] = {"has_leave": True, "first_day": first_day}
+    phone_threat.data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True, "first_day": first_day}
     assert deadlines(engine, phone_threat)["work_accident_legal"].due == due
 
 
@@ -64,8 +69,9 @@ def test_work_accident_deadline_is_14_days_after_the_first_day_of_absence(engine
     (datetime(2026, 12, 30, 9, 0), datetime(2027, 1, 2, 9, 0)),
     (datetime(2028, 2, 27, 12, 0), datetime(2028, 3, 1, 12, 0)),
 ], ids=["ordinary", "month-end", "year-end", "over-leap-day"])
-def test_victim_compensation_deadline_is_72_hours_after_the_incident(engine, phone_threat, start, due):
+def test_victim_compensation_deadline_is_72_hours_after_the_workplace_knew(engine, phone_threat, start, due):
     phone_threat.data["incident"]["occurred_at"] = {"start": start}
+    phone_threat.data["incident"]["known_at"] = start
     assert deadlines(engine, phone_threat)["victim_compensation_police_report"].due == due
 
 
@@ -93,8 +99,7 @@ def test_ban_last_day_counts_the_first_day_in(engine, example, valid_from, month
 
 def test_case_deadlines_of_the_phone_threat(phone_threat, engine):
     found = deadlines(engine, phone_threat)
-    assert list(found) == ["safetynet_internal", "victim_compensation_police_report"]
-    assert found["safetynet_internal"].text == "22. november 2026"
+    assert list(found) == ["victim_compensation_police_report"], "no sick leave: no deadline of the plan's 5 days"
     assert found["victim_compensation_police_report"].text == "20. november 2026 kl. 10.40"
 
 
@@ -105,12 +110,12 @@ def test_case_deadlines_with_sick_leave_and_police_report(example, engine):
     assert found["work_accident_legal"].basis == "14 dage efter første fraværsdag den 4. november 2026"
 
 
-def test_case_deadlines_follow_the_numbers_in_plan_yaml(phone_threat, engine):
+def test_case_deadlines_follow_the_numbers_in_plan_yaml(example, engine):
     settings = copy.deepcopy(engine.settings)
     settings["deadlines"]["safetynet_days"] = 3
-    found = evaluate(with_settings(engine, settings), phone_threat.data, TODAY).deadlines
-    assert found["safetynet_internal"].due == date(2026, 11, 20)
-    assert found["safetynet_internal"].basis == "3 dage efter hændelsen den 17. november 2026"
+    found = evaluate(with_settings(engine, settings), example("counter_violence").data, TODAY).deadlines
+    assert found["safetynet_internal"].due == date(2026, 11, 6)
+    assert found["safetynet_internal"].basis == "3 dage efter, at arbejdspladsen fik kendskab til hændelsen den 3. november 2026"
 
 
 @pytest.mark.parametrize("value", ["5", 0, True], ids=["text", "zero", "boolean"])
@@ -142,28 +147,34 @@ def items_by_id(evaluation) -> dict:
     (date(2026, 11, 22), False),
     (date(2026, 11, 23), True),
 ], ids=["before", "due-day", "day-after"])
-def test_checklist_safetynet_registration_is_overdue_only_after_its_day(engine, phone_threat, today, overdue):
-    item = items_by_id(engine.evaluate(phone_threat, today))["safetynet_registration"]
+def test_checklist_work_accident_is_overdue_only_after_its_day(engine, phone_threat, today, overdue):
+    phone_threat.data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True,
+                                                                            "first_day": date(2026, 11, 18)}
+    item = items_by_id(engine.evaluate(phone_threat, today))["work_accident_report"]
     assert item.due == date(2026, 11, 22)
     assert item.overdue is overdue
     assert item.status == ("Overskredet" if overdue else "Ikke udført")
 
 
-@pytest.mark.parametrize("first_day, due", [
-    ("2026-11-17", date(2026, 11, 22)),  # the plan's 5 days after the incident come first
-    ("2026-11-18", date(2026, 11, 22)),
+@pytest.mark.parametrize("first_day, legal", [
+    ("2026-11-17", date(2026, 12, 1)),
+    ("2026-11-18", date(2026, 12, 2)),
 ], ids=["absent-from-the-day", "absent-from-the-next-day"])
-def test_checklist_work_accident_is_due_by_the_plans_five_days_not_only_the_law(engine, phone_threat, first_day, due):
-    """Issue 9: the plan says 'inden 5 dage'; the law's deadline is only the outer limit."""
-    phone_threat.data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
-    item = items_by_id(engine.evaluate(phone_threat, date(2026, 11, 23)))["work_accident_report"]
-    assert item.due == due
-    assert item.overdue is True
-    assert "Planens interne frist" in item.note and "Lovens frist" in item.note
+def test_checklist_work_accident_has_the_plans_five_days_and_the_laws_own_item(engine, phone_threat, first_day, legal):
+    """Issue 9: the plan says 'inden 5 dage'. Issue 15: an item labelled with the law's 14 days has the
+    law's date; each names the other's date."""
+    phone_threat.data["incident"]["affected_employees"][0]["sick_leave"] = {
+        "has_leave": True, "first_day": date.fromisoformat(first_day), "days": 3}
+    items = items_by_id(engine.evaluate(phone_threat, date(2026, 11, 23)))
+    plan, law = items["work_accident_report"], items["work_accident_legal_report"]
+    assert (plan.due, plan.overdue) == (date(2026, 11, 22), True)
+    assert (law.due, law.overdue) == (legal, False)
+    assert plan.note == f"Lovens frist: {legal.day}. december 2026." and law.note == "Planens frist: 22. november 2026."
 
 
 def test_checklist_done_items_are_never_overdue(engine, example):
     items = items_by_id(engine.evaluate(example("counter_violence"), date(2027, 6, 1)))
+    assert items["work_accident_legal_report"].overdue is False
     assert items["safetynet_registration"].done is True
     assert items["safetynet_registration"].overdue is False
     assert items["safetynet_registration"].status == "Udført 5. november 2026"
@@ -240,9 +251,10 @@ def test_checklist_unknown_item_in_plan_yaml_is_a_pack_error(engine, phone_threa
 
 def test_checklist_text_placeholders_are_not_python_format(engine, phone_threat):
     settings = copy.deepcopy(engine.settings)
-    settings["checklist"]["apv_followup"]["what"] = "{safetynet_days} {safetynet_internal} {0} {texts.no_ban}"
+    settings["checklist"]["apv_followup"]["what"] = (
+        "{safetynet_days} {victim_compensation_police_report} {0} {texts.no_ban}")
     item = items_by_id(evaluate(with_settings(engine, settings), phone_threat.data, TODAY))["apv_followup"]
-    assert item.what == f"5 22. november 2026 {{0}} {engine.settings['texts']['no_ban']}"
+    assert item.what == f"5 20. november 2026 kl. 10.40 {{0}} {engine.settings['texts']['no_ban']}"
     settings["checklist"]["apv_followup"]["what"] = "{safetynet_days.__class__}"
     with pytest.raises(PackError) as info:
         with_settings(engine, settings)
@@ -285,7 +297,9 @@ def test_checklist_reminders_name_who_the_plan_binds(engine, example):
 ], ids=["no-police-report", "police-report", "ban"])
 def test_applicable_documents_per_example(engine, example, name, documents):
     assert engine.evaluate(example(name), TODAY).applicable() == documents
-    assert engine.select(example(name), today=TODAY) == documents
+    # a per-employee document is one name per employee (issue 15)
+    files = [f"{d}_1" if d == "personnel_file_note" else d for d in documents]
+    assert engine.select(example(name), today=TODAY) == files
 
 
 @pytest.mark.parametrize("kind, types, cause", [
