@@ -81,15 +81,17 @@ def test_refresh_recomputes_stored_tasks_after_the_pack_changed(register, db_pat
     from beredskab.register import Register, history
     from beredskab.register.saving import refresh_tasks
 
-    save(register, example_data("phone_threat"))
+    data = example_data("phone_threat")  # with sick leave: the plan's 5 days apply (issue 15)
+    data["incident"]["affected_employees"][0]["sick_leave"] = {"has_leave": True, "first_day": "2026-11-18"}
+    save(register, data)
     day = date(2026, 11, 25)
     before = {t.item_id: t.due for t in overdue(register, day) if t.case_id == "KME-2026-031"}
-    assert before["safetynet_registration"] == date(2026, 11, 22)  # 5 days after 17 November
+    assert before["work_accident_report"] == date(2026, 11, 22)  # 5 days after 17 November
     pack = make_pack({"plan.yaml": "deadlines:\n  safetynet_days: 10\n"})
     with Register.open(db_path, engine=Engine.load(pack), user="hbr") as other:
         assert refresh_tasks(other) == (1, 1)
-        assert "safetynet_registration" not in {t.item_id for t in overdue(other, day)}
+        assert "work_accident_report" not in {t.item_id for t in overdue(other, day)}
         coming = {t.item_id: t.due for t in overdue(other, day, within=7)}
-        assert coming["safetynet_registration"] == date(2026, 11, 27)  # 10 days after 17 November
+        assert coming["work_accident_report"] == date(2026, 11, 27)  # 10 days after 17 November
         assert refresh_tasks(other) == (1, 0)
         assert len(history(other, "KME-2026-031")) == 1  # no new version: the tasks are derived data
