@@ -81,15 +81,15 @@ def test_set_creates_the_items_of_a_list_a_new_case_lacks(runner, write_case, ph
     """`--set incident.affected_employees[0].name=...` made a dict {"0": ...} and lost the value (issue #16)."""
     del phone_threat_data["incident"]["affected_employees"]
     case = write_case(phone_threat_data)
-    result = runner.invoke(cli, ["validate", str(case), "--set", "incident.affected_employees[0].name=Ole Holm",
-                                 "--set", "incident.affected_employees[0].job_title=Rådgiver"])
+    person = ["--set", "incident.affected_employees[0].name=Ole Holm",
+              "--set", "incident.affected_employees[0].job_title=Rådgiver",
+              "--set", "incident.affected_employees[0].sick_leave.has_leave=n"]  # per employee (issue 15)
+    result = runner.invoke(cli, ["validate", str(case), *person])
     assert result.exit_code == 0, result.stderr
-    result = runner.invoke(cli, ["fill", "incident", "-o", str(case), "--no-input",
-                                 "--set", "incident.affected_employees[0].name=Ole Holm",
-                                 "--set", "incident.affected_employees[0].job_title=Rådgiver"])
+    result = runner.invoke(cli, ["fill", "incident", "-o", str(case), "--no-input", *person])
     assert result.exit_code == 0, result.stderr
     saved = json.loads(case.read_text(encoding="utf-8"))["incident"]["affected_employees"]
-    assert saved == [{"name": "Ole Holm", "job_title": "Rådgiver"}]
+    assert saved == [{"name": "Ole Holm", "job_title": "Rådgiver", "sick_leave": {"has_leave": False}, "injuries": {}}]
 
 
 @pytest.mark.parametrize("value, key", [("Telefon", "phone"), ("telefon", "phone"), ("phone", "phone")])
