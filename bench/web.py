@@ -8,7 +8,8 @@ Run from the repository root after ``pip install -e .``::
 The server is the real one (``beredskab serve`` on waitress, a separate process, local user)
 on a temporary register holding one case per client (the counter-violence example). Each
 client is a thread with one keep-alive connection that sends its next request as soon as the
-last one is answered (no think time: the hardest case for a given number of clients):
+last one is answered (no think time: the hardest case for a given number of clients; ``--think S``
+makes each wait about S seconds between requests, as people do):
 
 - form: GET the incident section of its case (widgets from the forms, the page template);
 - save: POST the incident section with a changed location (parse, validate, a new version in
@@ -24,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -140,7 +142,7 @@ def unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def run_kind(clients: list[Client], kind: str, seconds: float) -> list[float]:
+def run_kind(clients: list[Client], kind: str, seconds: float, think: float = 0.0) -> list[float]:
     latencies: list[float] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -152,6 +154,8 @@ def run_kind(clients: list[Client], kind: str, seconds: float) -> list[float]:
             start = time.perf_counter()
             action()
             mine.append((time.perf_counter() - start) * 1000)
+            if think:
+                time.sleep(random.uniform(0.5, 1.5) * think)  # a person reading and typing
         with lock:
             latencies.extend(mine)
 
@@ -172,6 +176,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits between requests (0: none, the default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "register.sqlite3"
@@ -181,12 +187,12 @@ def main() -> None:
             clients = [Client(port, case_id) for case_id in ids]
             for client in clients:
                 client.form()  # session, CSRF token and fields, as a browser that opened the page
-            print(f"{args.clients} clients, {args.seconds:g} s per kind, server pid {process.pid} "
-                  f"(waitress, {os.cpu_count()} cores)")
+            print(f"{args.clients} clients, {args.seconds:g} s per kind, think time {args.think:g} s, "
+                  f"server pid {process.pid} (waitress, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
             print(f"{'kind':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'target p95':>10}")
             for kind in ("form", "save", "preview"):
                 run_kind(clients, kind, min(2.0, args.seconds))  # warm up
-                latencies = run_kind(clients, kind, args.seconds)
+                latencies = run_kind(clients, kind, args.seconds, args.think)
                 print(f"{kind:<8} {len(latencies):>8} {len(latencies) / args.seconds:>7.1f} "
                       f"{statistics.median(latencies):>7.1f} {percentile(latencies, 0.95):>7.1f} "
                       f"{'< ' + str(TARGETS[kind]):>10}")

@@ -77,8 +77,9 @@ def _section_page(case_id: str | None, section: str):
             apply_action(engine.forms, section, case[section], action)
         else:
             try:
-                saved = register_saving.save(state.register(), case, reason="webformular",
-                                            base_version=base_version, draft=True)
+                with state.durable() as register:
+                    saved = register_saving.save(register, case, reason="webformular",
+                                                 base_version=base_version, draft=True)
             except StaleCase as err:
                 if record is None:  # a new case under a number that is taken
                     problems, status = [Problem("findes allerede; vælg et andet sagsnummer", path="incident.case_id",

@@ -155,8 +155,9 @@ def plan(case_id: str):
             abort(400)
         data = _with_value(engine, record.current.data, path, state.register().now())
         try:
-            register_saving.save(state.register(), data, reason=f"handleplan: {item_id} udført",
-                                base_version=int(request.form.get("_base_version") or 0))
+            with state.durable() as register:
+                register_saving.save(register, data, reason=f"handleplan: {item_id} udført",
+                                      base_version=int(request.form.get("_base_version") or 0))
         except StaleCase as err:
             flash(err.lines()[0], "error")
         except CaseError as err:
