@@ -9,6 +9,7 @@ from .cases import db_option
 from .options import plan_option
 
 from ..register import users as register_users
+from ..register.session import Register
 
 
 @click.command("serve", cls=DanishCommand)
@@ -55,9 +56,6 @@ def users_add_command(name, role, replace, db_path, password):
 
     Eksempel: beredskab users add hanne --role leader
     """
-    conn = register_users.open_database(db_path)
-    try:
-        created = register_users.add_user(conn, name, role, password, replace=replace)
-    finally:
-        conn.close()
+    with Register.open(db_path, user=name) as register:  # the engine is not loaded: no case is read
+        created = register_users.add_user(register.conn, name, role, password, replace=replace)
     click.echo(f"Brugeren {name} er {'oprettet' if created else 'ændret'} ({role}).")

@@ -16,7 +16,6 @@ import sqlite3
 from datetime import datetime
 
 from ..errors import RegisterError
-from . import db, migrations
 from .db import transaction, translated
 
 #: The roles a user may have: HR sees every case, a leader the cases they created.
@@ -33,19 +32,6 @@ _NAME = re.compile(r"^[\w.@-]{1,100}$")
 
 # Compared against when the user does not exist, so a wrong name costs the same time.
 _DUMMY_HASH = None
-
-
-def open_database(path: str | None = None) -> sqlite3.Connection:
-    """The register file (``path``, else ``BEREDSKAB_DB``, else the per-user file), migrated;
-    for the user commands, which need no engine."""
-    resolved = db.resolve_path(path)
-    conn = db.connect(resolved)
-    try:
-        migrations.migrate(conn, str(resolved))
-    except BaseException:
-        conn.close()
-        raise
-    return conn
 
 
 def hash_password(password: str) -> str:

@@ -14,6 +14,7 @@ from typing import Callable
 
 from ..errors import ServeError
 from ..register import users as register_users
+from ..register.session import Register
 
 #: The address the web form listens on unless told otherwise.
 DEFAULT_HOST = "127.0.0.1"
@@ -40,11 +41,8 @@ def app_config(host: str, db: str | None, plan: str | None, proxy_header: str | 
     elif is_loopback(host):
         config.update(AUTH="local")
     else:
-        conn = register_users.open_database(db)
-        try:
-            found = register_users.has_users(conn)
-        finally:
-            conn.close()
+        with Register.open(db, user="serve") as register:
+            found = register_users.has_users(register.conn)
         if not found:
             raise ServeError(
                 f"beredskab vil ikke lytte på {host} uden brugere: opret dem med "

@@ -69,17 +69,12 @@ def post(client):
 
 
 def add_users(db: str) -> None:
-    from beredskab.register import db as register_db
-    from beredskab.register.migrations import migrate
+    from beredskab.register import Register
     from beredskab.register.users import add_user
 
-    conn = register_db.connect(db)
-    try:
-        migrate(conn)
+    with Register.open(db) as register:
         for name, role in USERS.items():
-            add_user(conn, name, role, PASSWORD)
-    finally:
-        conn.close()
+            add_user(register.conn, name, role, PASSWORD)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ import pytest
 
 from beredskab.cli.commands import cli
 from beredskab.errors import BeredskabError
-from beredskab.register.users import check_password, open_database
+from beredskab.register import Register
+from beredskab.register.users import check_password
 from beredskab.web import create_app
 from beredskab.web.server import app_config
 
@@ -112,13 +113,10 @@ def test_users_add_stores_only_a_scrypt_hash(runner, tmp_path):
     with sqlite3.connect(db) as conn:
         (stored,) = conn.execute("SELECT password_hash FROM users WHERE name = 'hanne'").fetchone()
     assert stored.startswith("scrypt$") and "en-lang-kode-1" not in stored
-    conn = open_database(db)
-    try:
-        assert check_password(conn, "hanne", "en-lang-kode-1")
-        assert not check_password(conn, "hanne", "en-lang-kode-2")
-        assert not check_password(conn, "ingen", "en-lang-kode-1")
-    finally:
-        conn.close()
+    with Register.open(db) as register:
+        assert check_password(register.conn, "hanne", "en-lang-kode-1")
+        assert not check_password(register.conn, "hanne", "en-lang-kode-2")
+        assert not check_password(register.conn, "ingen", "en-lang-kode-1")
 
 
 def test_users_add_refuses_a_short_password(runner, tmp_path):
