@@ -71,6 +71,7 @@ def test_leader_makes_a_case_from_new_to_downloaded_note(new_page, tmp_path):
     expect(first_day).to_be_hidden()
     second.get_by_role("group", name="Har hændelsen medført sygefravær").get_by_label("Ja").check()
     expect(first_day).to_be_visible()
+    expect(page.get_by_role("group", name="Medarbejder 1").get_by_label("Første fraværsdag")).to_be_hidden()
     first_day.fill("2026-11-21")
     page.get_by_role("button", name="Gem").click()
     expect(page.get_by_text("Gemt som version 2.")).to_be_visible()
