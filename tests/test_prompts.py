@@ -177,7 +177,8 @@ BEREDSKAB = str(Path(sys.executable).parent / "beredskab")
 
 
 def spawn(*args: str, cwd: Path) -> pexpect.spawn:
-    env = {**os.environ, "TERM": "dumb", "COLUMNS": "120"}
+    env = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}  # no editor: texts typed here
+    env.update({"TERM": "dumb", "COLUMNS": "120"})
     return pexpect.spawn(BEREDSKAB, list(args), cwd=str(cwd), env=env, encoding="utf-8", timeout=20)
 
 
@@ -197,29 +198,59 @@ def test_fill_in_a_terminal_as_a_person_would(tmp_path):
         child.sendline("2")
     child.expect_exact("Dato for tilbuddet (dato, fx 24-11-2026): ")
     child.sendline("")
-    child.expect_exact("Bemærkninger (skriv e for at bruge din editor): ")
-    child.sendline("Aftalt opfølgning om en uge.")
+    child.expect_exact("Bemærkninger (skriv e for at skrive flere linjer): ")
+    child.sendline("e")  # no EDITOR: several lines in the terminal, ended by a full stop (issue #16)
+    child.expect_exact("afslut med en linje med kun et punktum (.)")
+    for line in ("Aftalt opfølgning om en uge.", "", "Lederen ringer.", "."):
+        child.expect_exact("> ")
+        child.sendline(line)
     child.expect_exact("Gemt: sag.json")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     assert read(tmp_path / "sag.json") == {"support": {
         "assessed_jointly": True, "assessed_at": "2025-11-24", "talks_with_employee": ["leader"],
-        "offered": ["collegial_talk"], "accepted": ["collegial_talk"], "notes": "Aftalt opfølgning om en uge.",
+        "offered": ["collegial_talk"], "accepted": ["collegial_talk"],
+        "notes": "Aftalt opfølgning om en uge.\n\nLederen ringer.",
     }}
 
 
-def test_fill_ctrl_c_in_a_terminal_leaves_no_file(tmp_path):
+def interrupt_after_one_answer(tmp_path: Path, keep: str) -> pexpect.spawn:
     child = spawn("fill", "incident", "-o", "sag.json", cwd=tmp_path)
     child.expect_exact("Sagsnummer: ")
     child.sendline("KME-2026-099")
     child.expect_exact("Hændelsen skete (fra)")
     child.sendintr()
+    child.expect_exact("Gem dine 1 svar som kladde i sag.kladde.json? [J/n]: ")
+    child.sendline(keep)
+    return child
+
+
+def test_fill_ctrl_c_in_a_terminal_without_the_draft_leaves_no_file(tmp_path):
+    child = interrupt_after_one_answer(tmp_path, "n")
     child.expect_exact("Afbrudt.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
     assert os.listdir(tmp_path) == []
+
+
+def test_fill_ctrl_c_in_a_terminal_keeps_the_answers_in_a_draft_to_continue_from(tmp_path):
+    """Ctrl-C threw away every answer given (issue #16)."""
+    child = interrupt_after_one_answer(tmp_path, "")
+    child.expect_exact("Kladden er gemt i sag.kladde.json. Fortsæt med: beredskab fill incident -o sag.kladde.json")
+    child.expect_exact("Afbrudt.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert os.listdir(tmp_path) == ["sag.kladde.json"]
+    assert read(tmp_path / "sag.kladde.json")["incident"]["case_id"] == "KME-2026-099"
+    assert stat.S_IMODE((tmp_path / "sag.kladde.json").stat().st_mode) == 0o600
+    child = spawn("fill", "incident", "-o", "sag.kladde.json", cwd=tmp_path)
+    child.expect_exact("Sagsnummer [KME-2026-099]: ")  # the draft gives the defaults
+    child.sendintr()
+    child.expect_exact("Afbrudt.")
+    child.close()
 
 
 def test_fill_no_input_with_set_saves_one_field_in_the_file(runner, case_path, phone_threat_data):

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from ._validator import condition_holds
-from .paths import document_path, label_of, rules_at, split_path
+from .paths import document_path, label_of, rules_at, split_path, within
 from ..dates import to_json
 from ..errors import CaseError, Problem
 from .forms import Forms, clean_strings
@@ -141,15 +141,11 @@ def check_field(forms: Forms, case: dict, parts: tuple, now: datetime | None = N
     validator = forms.validator(now)
     valid = validator.validate(clean_strings(without_schema_key(case)))
     path = document_path(parts)
-    mine = [] if valid else [p for p in validator.errors if _within(p.path, path)]
+    mine = [] if valid else [p for p in validator.errors if within(p.path, path)]
     value: Any = validator.document
     for part in parts:
         value = value[part] if isinstance(value, (dict, list)) and _has(value, part) else None
     return mine, to_json(value)
-
-
-def _within(path: str | None, field: str) -> bool:
-    return path is not None and (path == field or path.startswith(field + ".") or path.startswith(field + "["))
 
 
 def _has(container: dict | list, part: Any) -> bool:

@@ -29,6 +29,11 @@ def document_path(parts: Iterable) -> str:
     return text
 
 
+def within(path: str | None, field: str) -> bool:
+    """True when ``path`` is ``field`` or lies inside it (``incident.police.reported`` in ``incident.police``)."""
+    return path is not None and (path == field or path.startswith((f"{field}.", f"{field}[")))
+
+
 def rules_at(schema: dict, parts: Iterable) -> dict | None:
     """The rules of the field at a document path, walking mappings and list items."""
     current: dict | None = {"type": "dict", "schema": schema}

@@ -181,9 +181,10 @@ def _overrides(engine, assignments):
 @set_option
 @plan_option
 def fill_command(form, case_file, no_input, assignments, plan_dir):
-    """Udfyld en formular (incident, support, ...) eller hele sagen (case) ved at svare på spørgsmål.
+    """Udfyld en formular (incident, support, ...), hele sagen (case) eller ét felt eller én gruppe
+    (fx incident.description) ved at svare på spørgsmål.
 
-    Uden -o skrives sagen som JSON på standardoutput.
+    Uden -o skrives sagen som JSON på standardoutput. Afbrydes du, kan svarene gemmes som en kladde.
 
     Eksempel: beredskab fill case -o sag.json
     """

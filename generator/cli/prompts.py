@@ -6,7 +6,13 @@ turned into a value by :func:`fields.from_text` and checked by
 :func:`fields.check_field`, the validator that checks case files, so a wrong
 answer is asked again at once with the same Danish reason a case file would
 get. The case is held in memory and written (atomically) only when every
-question is answered: Ctrl-C or end of input leaves no half file.
+question is answered: Ctrl-C or end of input leaves no half file, and when
+answers were given, ``fill`` offers to keep them in a draft (``_draft``). A
+form may be a section, ``case``, or the path of one field or group
+(``incident.description``): then only that is asked.
+
+Long texts: ``e`` opens the editor ``$VISUAL``/``$EDITOR`` names; without one
+(or when it cannot start) the text is typed in the terminal, line by line.
 
 ``no_input`` runs the same code with every answer empty, i.e. the defaults
 (the existing file); a value that is not valid then raises CaseError.
@@ -14,6 +20,7 @@ question is answered: Ctrl-C or end of input leaves no half file.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -21,12 +28,13 @@ from typing import Any, Iterable
 
 import click
 
-from ..case.paths import document_path
-from ..errors import CaseError, Problem
+from ..case.paths import document_path, within
+from ..errors import CaseError, OutputError, Problem
 from ..case.fields import (NO, YES, applies, check_field, choice_keys, dumps, field_rules, from_text, is_group_list, sections_of,
                      split_path, without_schema_key)
 from ..case.forms import Forms, read_case_file, set_path
 from ..output.files import replace_file
+from ._draft import offer_draft
 
 #: What a person types at a long text to write it in their editor.
 EDIT = "e"
@@ -34,7 +42,9 @@ EDIT = "e"
 CLEAR = "-"
 
 INTRO = ("Besvar spørgsmålene. Tryk Enter for at beholde værdien i [ ], skriv - for at slette den.\n"
-         "Ctrl-C afbryder uden at gemme noget.")
+         "Ctrl-C afbryder; du kan så gemme dine svar som en kladde.")
+#: A line with only this ends a text typed in the terminal.
+END_OF_TEXT = "."
 
 #: A hint after the label of date and time fields: both ways of writing are accepted.
 FORMAT_HINTS = {
@@ -51,16 +61,29 @@ def fill_file(forms: Forms, form: str, path: Path | None = None, no_input: bool 
     An existing ``path``, with ``overrides`` (``--set``) on top, gives the
     defaults; the file is replaced atomically at the end.
     """
-    sections = sections_of(forms, form)
+    field = split_path(form) if "." in form or "[" in form else None
+    sections = sections_of(forms, form) if field is None else []
+    if path is not None and not Path(path).parent.is_dir():  # said before the first question, not after the last
+        raise OutputError("mappen findes ikke", file=str(Path(path).parent))
     case = read_case_file(path) if path is not None and Path(path).exists() else {}
     for dotted, value in overrides:
         set_path(case, dotted, value)
+    conversation = Conversation(forms, case, no_input=no_input, now=now)
     try:
-        Conversation(forms, case, no_input=no_input, now=now).fill(sections)
+        if field is None:
+            conversation.fill(sections)
+        else:
+            conversation.fill_field(field)
+        if path is not None:
+            replace_file(Path(path), dumps(case))
     except CaseError as err:
-        raise err.with_file(str(path)) if path is not None else err
-    if path is not None:
-        replace_file(Path(path), dumps(case))
+        if path is not None:
+            err.with_file(str(path))
+        conversation.offer_draft(form, path)
+        raise
+    except (Exception, KeyboardInterrupt, click.Abort):
+        conversation.offer_draft(form, path)
+        raise
     return case
 
 
@@ -72,6 +95,10 @@ class Conversation:
         self.case = case
         self.no_input = no_input
         self.now = now
+        #: Answers typed so far (not the Enters that keep a value): what a draft would save.
+        self.answered = 0
+        #: The editor failed once: long texts are typed in the terminal from then on.
+        self.editor_failed = False
 
     # --- talking -------------------------------------------------------------------
 
@@ -84,7 +111,9 @@ class Conversation:
         """One answer; without input, the empty answer (take the default)."""
         if self.no_input:
             return ""
-        return click.prompt(prompt, default="", show_default=False, err=True)
+        answer = click.prompt(prompt, default="", show_default=False, err=True)
+        self.answered += bool(answer.strip())
+        return answer
 
     def yes_no(self, question: str, default: bool) -> bool:
         """A j/n question about the conversation itself (not a field)."""
@@ -177,6 +206,8 @@ class Conversation:
                 new = None
             elif meta.get("long") and answer.lower() == EDIT:
                 new = self.edit(current)
+                if new is _EDITOR_FAILED:
+                    continue
             elif keys:
                 new = self._pick(answer, keys, rules, parts)
                 if isinstance(new, Problem):
@@ -199,9 +230,39 @@ class Conversation:
             self.show_problems(problems)
 
     def edit(self, current: Any) -> Any:
-        """Write a long text in the person's editor; closing without saving keeps the old text."""
-        text = click.edit(current if isinstance(current, str) else "", extension=".txt")
+        """Write a long text in the person's editor; closing without saving keeps the old text.
+
+        Without an editor the text is typed in the terminal. An editor that cannot
+        start or fails is said in Danish, and the question is asked again.
+        """
+        if not self._has_editor():
+            return self.type_lines(current)
+        try:
+            text = click.edit(current if isinstance(current, str) else "", extension=".txt")
+        except click.ClickException:  # click's message is English and names the program
+            self.editor_failed = True
+            self.say("Fejl: editoren kunne ikke åbnes eller sluttede med en fejl (se miljøvariablen EDITOR); "
+                     f"svar igen, eller skriv {EDIT} for at skrive teksten her")
+            return _EDITOR_FAILED
         return current if text is None else text
+
+    def type_lines(self, current: Any) -> Any:
+        """A long text typed in the terminal, line by line, ended by a line with only a full stop."""
+        self.say(f"Skriv teksten; afslut med en linje med kun et punktum ({END_OF_TEXT}). "
+                 "Uden tekst beholdes den gamle.")
+        lines: list[str] = []
+        while (line := click.prompt("", default="", show_default=False, prompt_suffix="> ", err=True)) != END_OF_TEXT:
+            lines.append(line)
+        self.answered += bool(lines)
+        return "\n".join(lines) if "".join(lines).strip() else current
+
+    def _has_editor(self) -> bool:
+        return not self.editor_failed and bool(os.environ.get("VISUAL") or os.environ.get("EDITOR"))
+
+    def offer_draft(self, form: str, path: Path | None) -> None:
+        """After an interruption or error: offer to keep the answers given so far in a new draft file."""
+        if not self.no_input and self.answered:
+            offer_draft(self, dumps(self.case), form, path)
 
     # --- pieces -------------------------------------------------------------------------
 
@@ -232,7 +293,8 @@ class Conversation:
             return f"{label}? " + {True: "[J/n]", False: "[j/N]"}.get(current, "[j/n]")
         if meta.get("long"):
             hint = f" [en tekst på {len(current)} tegn]" if isinstance(current, str) and current else ""
-            return f"{label} (skriv {EDIT} for at bruge din editor){hint}"
+            how = "bruge din editor" if self._has_editor() else "skrive flere linjer"
+            return f"{label} (skriv {EDIT} for at {how}){hint}"
         hint = f" ({FORMAT_HINTS[kind]})" if kind in FORMAT_HINTS else ""
         shown = f" [{current}]" if current not in (None, "") else ""
         return f"{label}{hint}{shown}"
@@ -262,13 +324,17 @@ class Conversation:
         if unknown:
             raise CaseError(unknown)
 
-    def _final_check(self, sections: list[str]) -> None:
-        """Rules across fields can fail after both were answered: ask the named field again."""
+    def _final_check(self, sections: list[str], inside: str | None = None) -> None:
+        """Rules across fields can fail after both were answered: ask the named field again.
+
+        :param inside: only problems of this field or group (``fill PATH``) are asked again.
+        """
         while True:
             validator = self.forms.validator(self.now)
             if validator.validate(without_schema_key(self.case)):
                 return
-            problems = [p for p in validator.errors if p.path and split_path(p.path)[0] in sections]
+            problems = [p for p in validator.errors if p.path and split_path(p.path)[0] in sections
+                        and (inside is None or within(p.path, inside))]
             if not problems:
                 return
             self.show_problems(problems)
@@ -279,13 +345,42 @@ class Conversation:
             rules = field_rules(self.forms, parts)
             if not isinstance(parent, dict) or rules is None:
                 raise CaseError(problems)
-            if rules.get("type") == "dict" and isinstance(rules.get("schema"), dict):
-                parent.setdefault(parts[-1], {})
-                self.fields(rules["schema"], parent[parts[-1]], parts)
-            elif is_group_list(rules):
-                self.group(rules, parent, parts[-1], parts)
-            else:
-                self.value(rules, parent, parts[-1], parts)
+            self.ask(rules, parent, parts)
+
+    def ask(self, rules: dict, parent: dict, parts: tuple) -> None:
+        """Ask the field, group or repeatable group at ``parts`` (it lives in ``parent``)."""
+        if rules.get("type") == "dict" and isinstance(rules.get("schema"), dict):
+            if not isinstance(parent.get(parts[-1]), dict):
+                parent[parts[-1]] = {}
+            self.fields(rules["schema"], parent[parts[-1]], parts)
+        elif is_group_list(rules):
+            self.group(rules, parent, parts[-1], parts)
+        else:
+            self.value(rules, parent, parts[-1], parts)
+
+    def fill_field(self, parts: tuple) -> None:
+        """Ask only the field or group at ``parts`` (``fill incident.description``), then check it."""
+        dotted = document_path(parts)
+        rules = field_rules(self.forms, parts)
+        if rules is None or len(parts) < 2 or isinstance(parts[-1], int):
+            raise CaseError("ukendt felt; skriv stien til et felt eller en gruppe, fx incident.description, "
+                            "eller en formular: " + ", ".join(self.forms.sections), path=dotted)
+        self._refuse_unknown_fields([parts[0]])
+        if _at(self.case, parts[:-1]) is None:
+            set_path(self.case, document_path(parts[:-1]), {})
+        parent = _at(self.case, parts[:-1])
+        if not isinstance(parent, dict):
+            raise CaseError("gruppen, feltet står i, er ikke udfyldt som en gruppe i sagsfilen", path=dotted)
+        if not applies(rules, parent, self.case):
+            raise CaseError("feltet bruges ikke i sagen, som den er udfyldt nu", path=dotted,
+                            label=_label(rules, str(parts[-1])))
+        self.say(INTRO)
+        self.ask(rules, parent, parts)
+        self._final_check([parts[0]], inside=dotted)
+
+
+#: What ``edit`` returns when the editor failed: the question is asked again.
+_EDITOR_FAILED = object()
 
 
 def _label(rules: dict, name: str) -> str:
