@@ -10,15 +10,12 @@ existing one, private like every case file. ``fill`` can continue from it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Callable
 
 import click
 
 from ..errors import BeredskabError
 from ..output.files import replace_file
-
-if TYPE_CHECKING:
-    from .prompts import Conversation
 
 #: What a draft's name adds before the suffix: ``sag.json`` -> ``sag.kladde.json``.
 DRAFT_MARK = ".kladde"
@@ -43,16 +40,17 @@ def draft_path(case_file: Path | None) -> Path:
     return candidate
 
 
-def offer_draft(conversation: "Conversation", data: bytes, form: str, case_file: Path | None) -> None:
-    """Ask whether to keep ``data`` (the case so far) as a draft, and write it if so."""
+def offer_draft(yes_no: Callable[[str, bool], bool], say: Callable[[str], None], answered: int, data: bytes,
+                form: str, case_file: Path | None) -> None:
+    """Ask (``yes_no``) whether to keep ``data``, the case with ``answered`` answers, as a draft; write it if so."""
     draft = draft_path(case_file)
     try:
-        if not conversation.yes_no(f"\nGem dine {conversation.answered} svar som kladde i {draft}?", default=True):
+        if not yes_no(f"\nGem dine {answered} svar som kladde i {draft}?", True):
             return
         replace_file(draft, data, overwrite=False)
     except (click.Abort, KeyboardInterrupt, EOFError):
         return  # a second Ctrl-C, or nobody left to answer: nothing is kept
     except BeredskabError as err:
-        conversation.say(f"Fejl: kladden kunne ikke gemmes: {err.lines()[0]}")
+        say(f"Fejl: kladden kunne ikke gemmes: {err.lines()[0]}")
         return
-    conversation.say(f"Kladden er gemt i {draft}. Fortsæt med: beredskab fill {form} -o {draft}")
+    say(f"Kladden er gemt i {draft}. Fortsæt med: beredskab fill {form} -o {draft}")

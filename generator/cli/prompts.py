@@ -262,7 +262,7 @@ class Conversation:
     def offer_draft(self, form: str, path: Path | None) -> None:
         """After an interruption or error: offer to keep the answers given so far in a new draft file."""
         if not self.no_input and self.answered:
-            offer_draft(self, dumps(self.case), form, path)
+            offer_draft(self.yes_no, self.say, self.answered, dumps(self.case), form, path)
 
     # --- pieces -------------------------------------------------------------------------
 
