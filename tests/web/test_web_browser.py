@@ -199,3 +199,17 @@ def test_every_section_and_page_passes_axe(new_page, server, example_data):
                  "/sager/findes-ikke"):
         page.goto(path)
         assert_accessible(page)
+
+
+def test_without_script_every_field_shows_and_items_are_added_by_the_server(new_page):
+    page = new_page("leder1", java_script_enabled=False)
+    page.goto("/sager/ny")
+    employee = page.get_by_role("group", name="Medarbejder 1")
+    expect(employee.get_by_label("Første fraværsdag")).to_be_visible()  # no script: nothing hidden
+    employee.get_by_label("Navn").fill("Sofie Andersen")
+    page.get_by_role("button", name="Tilføj medarbejder").click()
+    expect(page.get_by_role("group", name="Medarbejder 1").get_by_label("Navn")).to_have_value("Sofie Andersen")
+    expect(page.get_by_role("group", name="Medarbejder 2").get_by_label("Navn")).to_be_visible()
+    page.get_by_role("button", name="Fjern medarbejder 1").click()
+    expect(page.get_by_role("group", name="Medarbejder 1").get_by_label("Navn")).to_have_value("")
+    expect(page.get_by_role("group", name="Medarbejder 2")).to_have_count(0)
