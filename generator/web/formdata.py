@@ -45,6 +45,10 @@ def _value(rules: dict, name: str, form: Mapping) -> Any:
         return [v for v in form.getlist(name) if v]
     if kind == "list":
         return [line.strip() for line in str(form.get(name, "")).splitlines() if line.strip()]
+    if kind == "datetime":  # a day, and a time when it is known
+        day = str(form.get(f"{name}.dato", "")).strip()
+        clock = str(form.get(f"{name}.tid", "")).strip()
+        return (f"{day}T{clock}" if clock else day) or (f"T{clock}" if clock else None)
     if kind == "boolean":
         text = form.get(name, "")
         return True if text == "true" else False if text == "false" else (text or None)

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ..case.fields import choice_keys, condition_of, is_group_list
 from ..case.forms import Forms
 from ..case.paths import label_of
-from ..dates import DateParseError, parse_date, parse_datetime
+from ..dates import DateParseError, parse_date, parse_moment
 
 #: Placeholder for the index of a new item of a repeatable group in its <template>.
 INDEX_TOKEN = "__INDEX__"
@@ -206,10 +206,15 @@ def _date_value(value: Any) -> str:
         return _text(value)
 
 
-def _datetime_value(value: Any) -> str:
-    """``2026-11-24T10:30`` for <input type=datetime-local>."""
+def _datetime_value(value: Any) -> tuple[str, str]:
+    """The day (``2026-11-24``) and the time (``10:30``, or empty when only the day is known)
+    for the two inputs of a moment: a day without a time is kept as a day."""
     try:
-        moment = value if isinstance(value, datetime) else parse_datetime(value) if value not in (None, "") else None
-    except DateParseError:
-        return _text(value)
-    return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M")
+        moment = parse_moment(value) if value not in (None, "") else None
+    except DateParseError:  # the validator names the problem; a day input cannot show the text
+        return "", ""
+    if moment is None:
+        return "", ""
+    if isinstance(moment, datetime):
+        return moment.date().isoformat(), moment.strftime("%H:%M")
+    return moment.isoformat(), ""

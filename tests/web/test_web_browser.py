@@ -22,7 +22,9 @@ CASE_ID = "WEB-2026-001"
 
 def fill_incident_without_description(page) -> None:
     page.get_by_label("Sagsnummer").fill(CASE_ID)
-    page.get_by_label("Hændelsen skete (fra)").fill("2026-11-20T10:30")
+    start = page.get_by_role("group", name="Hændelsen skete (fra)")
+    start.get_by_label("Dato").fill("2026-11-20")
+    start.get_by_label("Klokkeslæt").fill("10:30")
     page.get_by_label("Sted", exact=True).fill("Borgerservice, skranke 2")
     page.get_by_role("group", name="Kontaktform").get_by_label("Personlig kontakt").check()
     page.get_by_label("Trussel").check()

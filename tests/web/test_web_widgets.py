@@ -82,6 +82,8 @@ def post_of(forms, section: str, data: dict) -> MultiDict:
                 add(child)
         elif widget.kind == "checkboxes":
             pairs.extend((widget.name, v) for v in widget.value)
+        elif widget.kind == "datetime":
+            pairs.extend([(f"{widget.name}.dato", widget.value[0]), (f"{widget.name}.tid", widget.value[1])])
         else:
             pairs.append((widget.name, widget.value))
 
@@ -132,3 +134,14 @@ def test_add_and_remove_buttons_change_the_items(forms, counter_violence):
     assert apply_action(forms, "incident", section, "remove:incident.witnesses[0]") == "incident.witnesses"
     assert len(section["witnesses"]) == 1
     assert apply_action(forms, "incident", section, "remove:support.offered[0]") is None
+
+
+def test_a_moment_known_only_by_the_day_stays_a_day(forms):
+    widgets = by_name(section_widgets(forms, "incident", {"occurred_at": {"start": "2026-11-24",
+                                                                          "end": "2026-11-24T10:30"}}, {}))
+    assert widgets["incident.occurred_at.start"].value == ("2026-11-24", "")
+    assert widgets["incident.occurred_at.end"].value == ("2026-11-24", "10:30")
+    form = MultiDict([("incident.occurred_at.start.dato", "2026-11-24"), ("incident.occurred_at.start.tid", ""),
+                      ("incident.occurred_at.end.dato", "2026-11-24"), ("incident.occurred_at.end.tid", "10:30")])
+    parsed = parse_section(forms, "incident", form, {})
+    assert parsed["occurred_at"] == {"start": "2026-11-24", "end": "2026-11-24T10:30"}
