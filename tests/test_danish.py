@@ -74,3 +74,12 @@ def test_a_long_table_never_leaves_its_first_or_last_row_alone(engine, example):
     kept = [all(_keeps(row)) for row in tasks.rows]
     assert kept[0] and kept[-2] and not kept[-1]
     assert not all(kept[1:-2]), "a long table may break between its middle rows"
+
+
+def test_a_signature_never_stands_alone_on_a_page(engine, example):
+    note = open_docx(engine.render(example("counter_violence"), "personnel_file_note_1", today=TODAY))
+    paragraphs = note.paragraphs
+    first = next(i for i, p in enumerate(paragraphs) if p.style.name == "Beredskab Underskrift")
+    before = paragraphs[first - 2]  # the text before the room to sign
+    assert before.text.startswith("Aftalt omfang af psykologisk krisehjælp")
+    assert before._p.pPr.find(f"{W}keepNext") is not None

@@ -336,6 +336,16 @@ def keep_next(target) -> None:
     _put(_ppr(target), _el("w:keepNext"), _PPR_ORDER)
 
 
+def keep_last_with_next(element) -> None:
+    """w:keepNext on the last paragraph of ``element`` when it is the last block there (not a table)."""
+    for child in reversed(element):
+        if child.tag == _W_TBL:
+            return
+        if child.tag == _W_P:
+            keep_next(child)
+            return
+
+
 def keep_cells_with_next(cells) -> None:
     """w:keepNext on every paragraph of these table cells: their row stays on the page of the next row."""
     for cell in cells:

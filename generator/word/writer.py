@@ -300,7 +300,9 @@ def _signature(story: _Story, node: Node) -> None:
 
     The line is the style's top border; Word draws it once above a group of
     same-styled paragraphs, and the empty paragraph in front keeps two blocks apart.
+    The paragraph before it keeps with it too: a signature never stands alone on a page.
     """
+    oxml.keep_last_with_next(story.element)
     oxml.keep_next(_paragraph(story, story.style))
     lines = node.children  # only <p>: the parser drops white space between them
     for number, line in enumerate(lines, start=1):
