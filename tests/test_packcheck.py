@@ -137,7 +137,7 @@ def test_packcheck_reports_a_symlink_out_of_the_pack(make_pack, tmp_path):
     (pack / "forms").mkdir()
     (pack / "forms" / "incident.yaml").symlink_to(tmp_path / "outside.yaml")
     assert problems(pack) == [
-        "et symbolsk link peger uden for planpakken; læg filen ind i pakken i stedet "
+        "er et symbolsk link, der peger uden for planpakken; kopiér filen ind i pakken "
         f"({pack / 'forms' / 'incident.yaml'})"
     ]
 

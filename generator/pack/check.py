@@ -37,7 +37,7 @@ from cerberus import SchemaError
 from ..engine import REFERENCE_NAME, Engine
 from ..errors import BeredskabError, PackError, Problem, TemplateError
 from ..case.forms import Forms, load_forms, schema_error_parts
-from .loader import Pack, load_pack, read_yaml, yaml_line
+from .loader import OUTSIDE_PACK, Pack, load_pack, read_yaml, yaml_line
 from ._report import PackReport, _Collector
 from ._templatecheck import check_templates
 from .traceability import RenderedText, html_text, pack_warnings
@@ -88,10 +88,11 @@ def check_pack(plan_dir: str | Path) -> PackReport:
 def _check_files(folder: Path, found: _Collector) -> None:
     """No symlink leaves the pack; plan.yaml and every form file is valid YAML."""
     root = folder.resolve()
-    parts = [folder / "plan.yaml", *(p for sub in _PACK_FOLDERS for p in sorted((folder / sub).rglob("*")))]
+    parts = [folder / "plan.yaml", *(folder / sub for sub in _PACK_FOLDERS),
+             *(p for sub in _PACK_FOLDERS if not (folder / sub).is_symlink() for p in sorted((folder / sub).rglob("*")))]
     for path in parts:
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            found.add("et symbolsk link peger uden for planpakken; læg filen ind i pakken i stedet", file=str(path))
+            found.add(OUTSIDE_PACK, file=str(path))
     for path in [folder / "plan.yaml", *sorted((folder / "forms").glob("*.yaml"))]:
         if path.is_file() and not path.is_symlink():
             try:

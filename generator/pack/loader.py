@@ -29,6 +29,13 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Largest YAML file a pack may hold; forms and plan.yaml are a few KB.
 MAX_YAML_BYTES = 1_000_000
 
+#: The reason given for a symbolic link that leads out of a department's pack.
+OUTSIDE_PACK = "er et symbolsk link, der peger uden for planpakken; kopiér filen ind i pakken"
+
+#: Most values a YAML file may hold with its aliases expanded, and its deepest nesting.
+MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 64
+
 
 def default_pack_dir() -> Path:
     """Return the folder of the default pack: installed package data or the source tree."""
@@ -50,12 +57,52 @@ def read_yaml(path: Path) -> Any:
     except OSError as err:
         raise PackError("filen kan ikke læses", file=str(path)) from err
     try:
-        return yaml.load(text, Loader=_SafeLoader)
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_expansion(node, path)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         raise PackError("ugyldig YAML", file=str(path), line=line, column=column) from err
+
+
+def _check_expansion(root: yaml.Node, path: Path) -> None:
+    """Refuse YAML whose aliases expand to more than MAX_YAML_NODES nodes, nest deeper than
+    MAX_YAML_DEPTH or refer to themselves: a few hundred bytes of ``&a [*b, *b, ...]`` fan out
+    to billions of values once merged and validated (the "billion laughs")."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise PackError("filen har et alias, der henviser til sig selv", file=str(path))
+        if depth > MAX_YAML_DEPTH:
+            raise PackError(f"filen er indlejret for dybt (højst {MAX_YAML_DEPTH} niveauer)", file=str(path))
+        open_nodes.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        else:
+            total = 1
+        open_nodes.discard(key)
+        if total > MAX_YAML_NODES:
+            raise PackError(f"filens aliaser (&/*) folder sig ud til for mange værdier (højst {MAX_YAML_NODES:,})"
+                            .replace(",", "."), file=str(path))
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 def deep_merge(base: Any, override: Any, whole: Callable[[tuple], bool] | None = None,
@@ -131,7 +178,7 @@ class Pack:
         """plan.yaml of every pack, merged over the defaults."""
         merged: dict = {}
         for folder in reversed(self.dirs):
-            path = folder / "plan.yaml"
+            path = self._inside(folder, folder / "plan.yaml")
             if not path.is_file():
                 continue
             data = read_yaml(path)
@@ -157,7 +204,8 @@ class Pack:
 
     def form_files(self, name: str) -> list[Path]:
         """The files that define form ``name``, defaults first, so later ones override."""
-        return [p for folder in reversed(self.dirs) if (p := folder / "forms" / f"{name}.yaml").is_file()]
+        return [self._inside(folder, p) for folder in reversed(self.dirs)
+                if (p := folder / "forms" / f"{name}.yaml").is_file() or p.is_symlink()]
 
     def form_names(self) -> list[str]:
         """Every form any pack defines, in plan.yaml's ``forms`` order, then the rest by name.
@@ -166,7 +214,7 @@ class Pack:
         """
         names: list[str] = []
         for folder in reversed(self.dirs):
-            for path in sorted((folder / "forms").glob("*.yaml")):
+            for path in sorted(self._inside(folder, folder / "forms").glob("*.yaml")):
                 if path.stem not in names:
                     names.append(path.stem)
         order = [n for n in self.settings.get("forms") or [] if isinstance(n, str)]
@@ -174,18 +222,37 @@ class Pack:
 
     def template_dirs(self) -> list[Path]:
         """Template folders, most specific first (for a Jinja ChoiceLoader)."""
-        return [folder / "templates" for folder in self.dirs]
+        return [self._inside(folder, folder / "templates") for folder in self.dirs]
 
     def find_asset(self, name: str) -> Path | None:
         """Find a template asset (reference.docx, a logo) by relative name; never outside the packs."""
         relative = safe_relative(name)
         if relative is None:
             return None
-        for root in self.template_dirs():
-            candidate = (root / relative).resolve()
-            if candidate.is_file() and candidate.is_relative_to(root.resolve()):
-                return candidate
+        for folder, root in zip(self.dirs, self.template_dirs()):
+            candidate = root / relative
+            if candidate.is_file() or candidate.is_symlink():
+                candidate = self._inside(folder, candidate).resolve()
+                if candidate.is_file():
+                    return candidate
         return None
+
+    def _inside(self, folder: Path, path: Path) -> Path:
+        """``path`` of the pack in ``folder``; PackError when a symbolic link leads it out of the pack.
+
+        A department's pack is untrusted: a symlinked plan.yaml, form, templates folder,
+        reference.docx or logo would read a file outside it (a key, another department's
+        data) into the documents. The bundled default pack is trusted.
+        """
+        if folder == self.default_dir:
+            return path
+        try:
+            inside = path.resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links
+            inside = False
+        if not inside:
+            raise PackError(OUTSIDE_PACK, file=str(path))
+        return path
 
 
 def load_pack(plan_dir: str | os.PathLike | None = None) -> Pack:

@@ -1,0 +1,90 @@
+"""A department's pack cannot read outside itself through a symbolic link, in any command (issue 18).
+
+Before, a symlinked plan.yaml or form was read at ``generate`` time (a template then
+printed a secret into the document; only ``plan check`` flagged it), a symlinked
+templates/ folder embedded an outside image while ``plan check`` said all was well,
+and a symlinked reference.docx or logo.png silently fell back to the defaults.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from beredskab.cli.commands import cli
+
+from .conftest import EXAMPLES, ROOT
+
+SECRET = "hemmelig-noegle-4711"
+OUTSIDE_MESSAGE = "er et symbolsk link, der peger uden for planpakken; kopiér filen ind i pakken"
+
+
+def _outside(tmp_path):
+    folder = tmp_path / "outside"
+    (folder / "templates").mkdir(parents=True)
+    (folder / "plan.yaml").write_text(f"unit: {SECRET}\n", encoding="utf-8")
+    (folder / "incident.yaml").write_text(f"case_id:\n  meta:\n    label: {SECRET}\n", encoding="utf-8")
+    (folder / "templates" / "incident_note.html.j2").write_text(f"<p>{SECRET}</p>\n", encoding="utf-8")
+    shutil.copy(ROOT / "templates" / "reference.docx", folder / "reference.docx")
+    shutil.copy(ROOT / "templates" / "logo.png", folder / "logo.png")
+    return folder
+
+
+def _link_plan(pack, outside):
+    (pack / "plan.yaml").symlink_to(outside / "plan.yaml")
+    return pack / "plan.yaml"
+
+
+def _link_form(pack, outside):
+    (pack / "forms").mkdir()
+    (pack / "forms" / "incident.yaml").symlink_to(outside / "incident.yaml")
+    return pack / "forms" / "incident.yaml"
+
+
+def _link_templates(pack, outside):
+    (pack / "templates").symlink_to(outside / "templates", target_is_directory=True)
+    return pack / "templates"
+
+
+def _link_reference(pack, outside):
+    (pack / "templates").mkdir()
+    (pack / "templates" / "reference.docx").symlink_to(outside / "reference.docx")
+    return pack / "templates" / "reference.docx"
+
+
+def _link_logo(pack, outside):
+    (pack / "templates").mkdir()
+    (pack / "templates" / "logo.png").symlink_to(outside / "logo.png")
+    return pack / "templates" / "logo.png"
+
+
+LINKS = {"plan.yaml": _link_plan, "form": _link_form, "templates-folder": _link_templates,
+         "reference.docx": _link_reference, "logo.png": _link_logo}
+CASE = str(EXAMPLES / "trussel-telefon.json")
+COMMANDS = {
+    "validate": ["validate", CASE],
+    "check": ["check", CASE, "--today", "2026-11-26"],
+    "generate": ["generate", CASE, "--out", "{out}"],
+    "plan-check": ["plan", "check", "{pack}"],
+    "forms": ["forms"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("link", LINKS)
+def test_every_command_refuses_a_symlink_out_of_the_pack(tmp_path, runner, link, command):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    linked = LINKS[link](pack, _outside(tmp_path))
+    args = [a.format(out=tmp_path / "out", pack=pack) for a in COMMANDS[command]]
+    if command != "plan-check":
+        args += ["--plan", str(pack)]
+    result = runner.invoke(cli, args)
+    if command in ("validate", "check", "forms") and link in ("reference.docx", "logo.png"):
+        assert SECRET not in result.output  # these commands never read a letterhead
+        return
+    assert result.exit_code == 2, result.output
+    assert f"{OUTSIDE_MESSAGE} ({linked})" in result.output
+    assert SECRET not in result.output
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,39 @@
+"""YAML alias fan-out in any pack file is refused before it is expanded (issue 18).
+
+Before, a 797-byte form file of nested aliases took over 120 s and 1.2 GB in every
+command that loads the pack.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from beredskab.cli.commands import cli
+
+from .conftest import EXAMPLES
+
+LAUGHS = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, "
+    f"*a{i - 1}, *a{i - 1}]\n" for i in range(1, 9))
+
+
+@pytest.mark.parametrize("file, text", [
+    ("forms/incident.yaml", "case_id:\n  meta:\n    help: ok\n" + LAUGHS),
+    ("forms/extra.yaml", LAUGHS),
+    ("plan.yaml", "unit: X\n" + LAUGHS),
+    ("forms/incident.yaml", "case_id: &r\n  meta: [*r]\n"),
+    ("forms/incident.yaml", "case_id: " + "[" * 70 + "]" * 70 + "\n"),
+], ids=["form-fan-out", "new-form-fan-out", "plan-fan-out", "recursive", "deep"])
+def test_every_command_refuses_yaml_that_fans_out(make_pack, runner, file, text):
+    pack = make_pack({file: text})
+    assert len(text.encode()) < 2000
+    for args in (["validate", str(EXAMPLES / "trussel-telefon.json")], ["forms"], ["plan", "check", str(pack)]):
+        if args[0] != "plan":
+            args += ["--plan", str(pack)]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        [line] = result.output.splitlines()
+        assert line.startswith("Fejl: filen"), line
+        assert f"({pack / file}" in line
+        assert any(reason in line for reason in ("folder sig ud til for mange værdier", "henviser til sig selv",
+                                                 "indlejret for dybt")), line
