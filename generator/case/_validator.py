@@ -16,9 +16,11 @@ import difflib
 import hashlib
 import json
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable
 
 import cerberus
+import regex
 from cerberus import TypeDefinition, Validator, errors as cerr
 from cerberus.schema import DefinitionSchema
 
@@ -39,6 +41,16 @@ TYPE_NAMES = {
     "date": "en dato, fx 2026-11-24",
     "datetime": "en dato med klokkeslæt, fx 2026-11-24T10:30",
 }
+
+
+#: Seconds one ``regex`` rule may take on one value (a pack's pattern may backtrack without end).
+REGEX_SECONDS = 0.5
+
+
+@lru_cache(maxsize=256)
+def _compiled_pattern(pattern: str) -> "regex.Pattern":
+    # Cerberus's semantics: a match from the start, to the end (``$`` added when missing).
+    return regex.compile(pattern if pattern.endswith("$") else pattern + "$", flags=regex.VERSION0)
 
 
 def condition_holds(condition: dict, lookup) -> bool:
@@ -194,6 +206,28 @@ class CaseValidator(Validator):
         if as_date(value) > last:
             self._error(field, f"må højst ligge {months} måneder efter '{self._label_of_path(limit['field'])}'"
                                f" (senest {long_date(last)})")
+
+    def _validate_regex(self, pattern, field, value):
+        """The text matches the pattern (as Cerberus's rule), checked by an engine with a time limit.
+
+        A pack's form is untrusted: a pattern such as ``(a|aa)+$`` backtracks for hours on a
+        short text in Python's ``re``. The ``regex`` module stops after REGEX_SECONDS.
+
+        The rule's arguments are validated against this schema:
+        {'type': 'string'}
+        """
+        if not isinstance(value, str):
+            return
+        try:
+            compiled = _compiled_pattern(pattern)
+            matched = compiled.match(value, timeout=REGEX_SECONDS)
+        except regex.error:
+            self._error(field, "formularens mønster (regex) er ugyldigt; ret formularen")
+        except TimeoutError:
+            self._error(field, "formularens mønster (regex) tager for lang tid at kontrollere; ret formularen")
+        else:
+            if not matched:
+                self._error(field, cerr.REGEX_MISMATCH)
 
     def _label_of_path(self, path: str) -> str:
         if path.startswith("^"):

@@ -1,0 +1,56 @@
+"""A pack's form pattern (``regex``) cannot hang validation (issue 18).
+
+Before, ``regex: "(a+)+$"`` in a pack's form hung ``validate``, ``plan check`` and
+``batch`` on a 35-character value (catastrophic backtracking in Python's ``re``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from beredskab.engine import Engine
+from beredskab.errors import CaseError
+
+from .conftest import NOW
+
+FORM = "incident:\n  schema:\n    case_id:\n      regex: '{pattern}'\n      meta:\n        pattern_help: kun a'er\n"
+
+
+def _validate_in_thread(engine, data):
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(engine.validate(data, now=NOW))
+        except BaseException as err:  # noqa: BLE001 - the test reads it
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "validation never finished"
+    return outcome[0]
+
+
+@pytest.mark.parametrize("pattern, reason", [
+    ("(a+)+$", "har ikke det rigtige format: kun a'er"),
+    ("(a|aa)+$", "formularens mønster (regex) tager for lang tid at kontrollere; ret formularen"),
+    ("(a", "formularens mønster (regex) er ugyldigt; ret formularen"),
+], ids=["nested-quantifier", "overlapping-alternation", "invalid"])
+def test_validate_stops_a_pattern_that_backtracks(make_pack, phone_threat_data, pattern, reason):
+    engine = Engine.load(make_pack({"forms/incident.yaml": FORM.format(pattern=pattern)}))
+    phone_threat_data["incident"]["case_id"] = "a" * 60 + "!"
+    outcome = _validate_in_thread(engine, phone_threat_data)
+    assert isinstance(outcome, CaseError)
+    assert f"Felt 'Sagsnummer' (incident.case_id): {reason}" in outcome.lines()
+
+
+def test_validate_still_checks_an_ordinary_pattern(make_pack, phone_threat_data):
+    engine = Engine.load(make_pack({"forms/incident.yaml": FORM.format(pattern="[A-Z]{3}-[0-9]{4}-[0-9]{3}")}))
+    assert engine.validate(json.loads(json.dumps(phone_threat_data)), now=NOW).id == "KME-2026-031"
+    phone_threat_data["incident"]["case_id"] = "KME-2026-31"
+    with pytest.raises(CaseError, match="har ikke det rigtige format"):
+        engine.validate(phone_threat_data, now=NOW)
