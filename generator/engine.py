@@ -24,6 +24,7 @@ from .case.json_schema import case_schema
 from .errors import CaseError, EnvironmentFailure, PackError, Problem
 from .output import manifest
 from .output.files import document_path, write_all
+from .output.lock import case_folder_lock
 from .pack.loader import Pack, load_pack
 from .render.renderer import Renderer
 from .rules import evaluation as rules, legal, reach
@@ -384,8 +385,9 @@ class Engine:
                     entries[pdf_path.name] = manifest.pdf_entry(entries[path.name], path.name, files[pdf_path], now)
         folder = Path(out_dir) / case.id
         manifest_path = folder / manifest.MANIFEST_NAME
-        files[manifest_path] = manifest.merged(folder, case.id, entries, now)
-        written = write_all(files, force=force, replace=[manifest_path])
+        with case_folder_lock(folder):  # one run at a time: the manifest read is the one replaced
+            files[manifest_path] = manifest.merged(folder, case.id, entries, now)
+            written = write_all(files, force=force, replace=[manifest_path])
         if failure is not None:
             for problem in failure.problems:  # tell the user what did happen, then what did not
                 problem.reason += "; Word-dokumenterne er skrevet"

@@ -152,9 +152,17 @@ def test_write_all_keeps_a_file_that_appeared_while_writing(monkeypatch, two_doc
 
 
 def test_write_all_removes_temps_a_killed_run_left(two_docs):
+    import os
+    import subprocess
+    import sys
+
     first, _ = two_docs
     first.parent.mkdir(parents=True)
-    (first.parent / f".{first.name}.abc123.tmp").write_bytes(b"half")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (first.parent / f".{first.name}.{gone.stdout.strip()}.abc123.tmp").write_bytes(b"half")
+    old = first.parent / f".{first.name}.abc123.tmp"  # an older run's name, without a pid: by age
+    old.write_bytes(b"half")
+    os.utime(old, (0, 0))
     output.write_all(two_docs)
     assert sorted(listing(first.parent)) == sorted(p.name for p in two_docs)
 

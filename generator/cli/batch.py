@@ -12,7 +12,10 @@ its first Danish message is kept for the summary.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -177,8 +180,17 @@ def _init_worker(job: _Job) -> None:
     global _JOB
     from ..word import writer as word # noqa: F401 - python-docx and the reference are loaded before the first case
 
+    # Ctrl-C reaches the whole process group: the parent decides and ends the workers with SIGTERM,
+    # which unwinds a case like Ctrl-C (its documents roll back).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+
     _engine(job.plan_dir)
     _JOB = job
+
+
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _run_chunk(sources: list[Source]) -> list[Outcome]:
@@ -257,8 +269,40 @@ def run_batch(
         return
     from ..word import writer as word # noqa: F401 - imported once here, so forked workers start warm
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
+    try:
         yield from _stream(pool, sources, in_flight=jobs * CHUNKS_PER_JOB)
+    except BaseException:
+        _stop_workers(pool)  # Ctrl-C, SIGTERM or a failure: the workers stop too, at once
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued, end every worker (its case rolls back) and wait for them, briefly.
+
+    A second Ctrl-C meanwhile must not leave workers behind or hang the exit (it did:
+    the executor waited for workers that Ctrl-C had broken), so it is held off for
+    the few seconds this takes.
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+        workers = multiprocessing.active_children()
+        for worker in workers:
+            worker.terminate()  # SIGTERM: the worker's run unwinds like Ctrl-C and rolls back
+        for worker in workers:
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
+                worker.join(timeout=5)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _stream(pool: ProcessPoolExecutor, sources: Iterator[Source], in_flight: int) -> Iterator[Outcome]:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterable
 
 from ..errors import EnvironmentFailure, OutputError
-from ._platform import restrict_dir, restrict_file
+from ._platform import on_windows, restrict_dir, restrict_file
 from ..pack.loader import safe_relative
 
 #: Permissions of folders and files that hold personal data.
@@ -89,10 +91,12 @@ def check_targets(targets: list[Path], force: bool) -> None:
         raise OutputError([p for err in problems for p in err.problems])
 
 
-def ensure_dir(folder: Path, private: bool = True) -> None:
-    """Create ``folder`` and any missing parents, private (0700) unless ``private`` is False (0755).
+def ensure_dir(folder: Path, private: bool = True) -> list[Path]:
+    """Create ``folder`` and any missing parents, private (0700) unless ``private`` is False (0755);
+    return the folders created, outermost first.
 
-    An existing private folder is made private again; an existing public one is left as it is.
+    An existing private folder loses any rights of group and others, but is never given
+    a right its owner took away: a read-only (0500) folder is refused, not made writable.
     """
     mode = DIR_MODE if private else PUBLIC_DIR_MODE
     try:
@@ -108,8 +112,11 @@ def ensure_dir(folder: Path, private: bool = True) -> None:
             restrict_dir(path, mode)  # mkdir's mode is reduced by the umask (and ignored on Windows)
         if not folder.is_dir():
             raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder))
-        if private and folder not in missing:
-            restrict_dir(folder, mode)
+        if folder not in missing:
+            _refuse_read_only(folder)
+            if private:  # take rights from group and others, never give one
+                restrict_dir(folder, mode if on_windows() else mode & stat.S_IMODE(folder.stat().st_mode))
+        return list(reversed(missing))
     except (FileExistsError, NotADirectoryError) as err:
         raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder)) from err
     except PermissionError as err:
@@ -157,6 +164,7 @@ def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[P
             _fsync_dir(folder)
     except BaseException as err:
         _roll_back(placed, backups)
+        remove_own_temps(dict.fromkeys(t.parent for t in targets))  # also one an interrupt left half-made
         if isinstance(err, PermissionError):
             folder = Path(err.filename).parent if err.filename else None
             raise OutputError(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})",
@@ -170,16 +178,65 @@ def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[P
     return targets
 
 
+def _refuse_read_only(folder: Path) -> None:
+    """A folder its owner made read-only stays so: refuse to write into it (even as root, even with --force)."""
+    if not on_windows() and not stat.S_IMODE(folder.stat().st_mode) & stat.S_IWUSR:
+        raise OutputError("mappen er skrivebeskyttet, så intet er skrevet; fjern selv skrivebeskyttelsen, "
+                          "hvis dokumenterne skal skrives", file=str(folder))
+
+
 def remove_stale_temps(target: Path) -> None:
-    """Remove temp files an earlier, killed run left beside ``target``."""
+    """Remove temp files a killed run left beside ``target``: only those of a process that is gone.
+
+    A temp file is named ``.<name>.<pid>.<random>.tmp``; one of a run that still
+    runs (another ``generate`` into the same folder) is left alone.
+    """
     prefix = f".{target.name}."
     try:
         entries = list(os.scandir(target.parent))
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False):
+        if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False) \
+                and _stale(entry, entry.name[len(prefix):]):
             _unlink_quietly(Path(entry.path))
+
+
+#: Age after which a temp file whose process cannot be asked about is taken as left behind.
+STALE_TEMP_SECONDS = 24 * 3600
+
+
+def _stale(entry: os.DirEntry, rest: str) -> bool:
+    pid_text = rest.split(".", 1)[0]
+    if pid_text.isdigit() and not on_windows():
+        pid = int(pid_text)
+        if pid == os.getpid():
+            return False  # this run's own (removed by the run itself)
+        try:
+            os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists (another user's)
+        return False
+    # Windows (os.kill would end the process) or an old name without a pid: by age.
+    try:
+        return time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS
+    except OSError:
+        return False
+
+
+def remove_own_temps(folders: Iterable[Path]) -> None:
+    """Remove every temp file of this process in ``folders``: also one an interrupt left unregistered."""
+    marker = f".{os.getpid()}."
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and marker in entry.name and entry.name.endswith(TEMP_SUFFIX):
+                _unlink_quietly(Path(entry.path))
 
 
 def _place(temp: Path, target: Path) -> None:
@@ -248,7 +305,7 @@ def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private
     :param folder_private: the folder is private already, so on Windows the file
         has the right ACL from it (no ``icacls`` per file).
     """
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent)
     temp = Path(name)
     try:
         restrict_file(fd, temp, mode, folder_private=folder_private)

@@ -92,8 +92,8 @@ def convert(documents: dict[str, bytes], *, pdfa: bool = True) -> dict[str, byte
         work = Path(folder)  # mkdtemp makes it 0700: the case's personal data stays private
         sources = work / "in"
         target = work / "out"
-        sources.mkdir()
-        target.mkdir()
+        sources.mkdir(mode=0o700)  # LibreOffice writes the case's PDF here: never readable by others
+        target.mkdir(mode=0o700)
         for name, data in documents.items():
             (sources / Path(name).name).write_bytes(data)
         command = [
@@ -136,8 +136,21 @@ def _run(command: list[str]) -> int:
     try:
         process.communicate(timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired as err:
-        kill_tree(process)
-        process.communicate()
+        _stop(process)
         raise EnvironmentFailure(f"LibreOffice svarede ikke inden for {TIMEOUT_SECONDS} sekunder; "
                                  "der er ikke dannet PDF") from err
+    except BaseException:
+        # Ctrl-C or SIGTERM: LibreOffice must not go on writing the case's PDF after we are gone,
+        # and the private folder is removed only once nothing of it runs any more.
+        _stop(process)
+        raise
     return process.returncode
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Kill LibreOffice's whole process group (the Windows process tree) and wait until it is gone."""
+    kill_tree(process)
+    try:
+        process.communicate(timeout=30)
+    except (subprocess.SubprocessError, OSError, ValueError):
+        pass
