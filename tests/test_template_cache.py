@@ -65,7 +65,7 @@ def test_template_cache_unwritable_folder_means_no_files(engine, phone_threat, c
     def refuse(*args, **kwargs):
         raise OSError("read-only file system")
 
-    monkeypatch.setattr("beredskab.render._cache.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("beredskab.cache_folder.os.replace", refuse)
     assert "<h1" in note_html(engine, Renderer(engine.pack, engine.forms), phone_threat)
     assert list(cache_dir.iterdir()) == []
 
@@ -96,3 +96,51 @@ def test_template_cache_default_folder_is_the_users_xdg_cache(engine, tmp_path, 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     cache = Renderer(engine.pack, engine.forms).env.bytecode_cache
     assert os.path.samefile(cache.directory, tmp_path / "xdg" / "beredskab" / "templates")
+
+
+def _forged_bucket(engine, cache_dir, name: str) -> None:
+    """Overwrite the cached code of template ``name`` with code printing PWNED for the same source."""
+    import marshal
+    import pickle
+
+    from jinja2.bccache import bc_magic
+
+    env = Renderer(engine.pack, engine.forms).env
+    source, filename, _ = env.loader.get_source(env, name)
+    cache = env.bytecode_cache
+    bucket = cache.get_bucket(env, name, filename, source)
+    code = env.compile("PWNED", name, filename)
+    data = bc_magic + pickle.dumps(bucket.checksum, 2) + marshal.dumps(code) + marshal.dumps([])
+    return cache._file_name(bucket), data
+
+
+def test_template_cache_never_reads_a_folder_swapped_in_after_it_was_opened(engine, phone_threat, cache_dir):
+    """Issue 18: the cache folder was swapped between its one lstat check and the opens; the attacker's
+    code then ran. The cache works from the folder it opened, whatever lies at its path later."""
+    renderer = Renderer(engine.pack, engine.forms)  # opens the folder
+    file_name, forged = _forged_bucket(engine, cache_dir, "incident_note.html.j2")
+    cache_dir.rename(cache_dir.parent / "moved")
+    cache_dir.mkdir(mode=0o700)
+    (cache_dir / file_name).write_bytes(forged)
+    (cache_dir / file_name).chmod(0o600)
+    assert "PWNED" not in note_html(engine, renderer, phone_threat)
+
+
+def test_template_cache_refuses_a_folder_under_a_parent_others_can_write(engine, tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # not sticky: another user could rename our folder and put theirs in its place
+    monkeypatch.setenv(CACHE_ENV, str(shared / "cache"))
+    assert Renderer(engine.pack, engine.forms).env.bytecode_cache is None
+    shared.chmod(0o1777)  # sticky, as /tmp: others cannot rename what is ours
+    assert Renderer(engine.pack, engine.forms).env.bytecode_cache is not None
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_template_cache_never_reads_a_file_another_user_owns(engine, phone_threat, cache_dir):
+    renderer = Renderer(engine.pack, engine.forms)
+    file_name, forged = _forged_bucket(engine, cache_dir, "incident_note.html.j2")
+    (cache_dir / file_name).write_bytes(forged)
+    (cache_dir / file_name).chmod(0o600)
+    os.chown(cache_dir / file_name, 65534, 65534)
+    assert "PWNED" not in note_html(engine, renderer, phone_threat)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import copy
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -170,12 +169,12 @@ def _prepared(schema: dict) -> PreparedSchema:
     """The schema expanded and checked by Cerberus; the check (most of loading the forms) is
     skipped when the private cache folder records that Cerberus accepted the same schema before."""
     folder = cache_folder()
-    marker = folder / f"forms-{schema_digest(schema)}.checked" if folder is not None else None
-    checked = marker is not None and marker.is_file()
+    marker = f"forms-{schema_digest(schema)}.checked"
+    checked = folder is not None and folder.exists(marker)  # only the user's own record counts
     prepared = prepare_schema(schema, checked=checked)
-    if marker is not None and not checked:
+    if folder is not None and not checked:
         try:
-            os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            folder.create(marker)
         except OSError:
             pass  # another process wrote it, or the disk is full: checked again next time
     return prepared
