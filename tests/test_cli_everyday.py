@@ -149,7 +149,8 @@ def test_cli_verify_accepts_the_manifest_file_itself(runner, tmp_path):
     assert runner.invoke(cli, ["generate", CASE, "--out", str(tmp_path)]).exit_code == 0
     result = runner.invoke(cli, ["verify", str(tmp_path / "KME-2026-031" / "manifest.json")])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[-1] == "Alle 4 dokumenter er uændrede siden de blev dannet."
+    assert result.stdout.splitlines()[-2] == ("Alle 4 dokumenter svarer til deres kontrolsum i manifest.json, "
+                                              "og mappen har ingen andre dokumenter.")
 
 
 # --- the bundled defaults, copied -----------------------------------------------------------------

@@ -148,9 +148,30 @@ def test_cli_verify_round_trip_catches_a_tampered_document(runner, tmp_path):
     folder = tmp_path / FOLDER
     result = runner.invoke(cli, ["verify", str(folder)])
     assert result.exit_code == 0
-    assert result.output == f"Uændret: {NOTE}\nAlle 1 dokumenter er uændrede siden de blev dannet.\n"
+    assert result.output == (f"Uændret: {NOTE}\nAlle 1 dokumenter svarer til deres kontrolsum i manifest.json, "
+                             "og mappen har ingen andre dokumenter.\nBemærk: det viser ikke, at ingen har ændret "
+                             "både et dokument og manifestet; det kan enhver, der kan skrive i mappen.\n")
     document = folder / NOTE
     document.write_bytes(document.read_bytes() + b" ")  # one byte appended: Word would still open it
     result = runner.invoke(cli, ["verify", str(folder)])
     assert result.exit_code == 2
     assert result.stderr == f"Fejl: dokumentet er ændret siden det blev dannet ({NOTE})\n"
+
+
+def test_verify_treats_an_emptied_manifest_as_a_finding(case_folder):
+    """Issue 18: 'Alle 0 dokumenter er uændrede' for a manifest emptied of its entries."""
+    written = json.loads((case_folder / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
+    written["documents"] = {}
+    (case_folder / manifest.MANIFEST_NAME).write_text(json.dumps(written), encoding="utf-8")
+    with pytest.raises(IntegrityError) as info:
+        manifest.verify(case_folder)
+    assert info.value.lines() == ["manifestet nævner ingen dokumenter (manifest.json)",
+                                  f"dokumentet står ikke i manifestet ({NOTE})"]
+
+
+def test_verify_names_an_unlisted_upper_case_docx(case_folder):
+    """Issue 18: a KME_x.DOCX beside the documents was not seen."""
+    (case_folder / f"{FOLDER}_EXTRA.DOCX").write_bytes(b"PK")
+    with pytest.raises(IntegrityError) as info:
+        manifest.verify(case_folder)
+    assert info.value.lines() == [f"dokumentet står ikke i manifestet ({FOLDER}_EXTRA.DOCX)"]

@@ -250,7 +250,10 @@ def schema_command(form, schema_file, plan_dir):
 @cli.command("verify")
 @click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
 def verify_command(folder):
-    """Kontrollér, at en sags dokumenter er uændrede siden de blev dannet (efter manifest.json).
+    """Kontrollér, at en sags dokumenter svarer til kontrolsummerne i manifest.json.
+
+    Det viser, at hver fil i mappen er den, manifestet nævner, og at mappen ikke har
+    andre dokumenter. Den, der kan skrive i mappen, kan også ændre manifestet.
 
     Eksempel: beredskab verify output/KME-2026-031
     """
@@ -259,7 +262,10 @@ def verify_command(folder):
     names = verify(folder)
     for name in names:
         click.echo(f"Uændret: {name}")
-    click.echo(f"Alle {len(names)} dokumenter er uændrede siden de blev dannet.")
+    click.echo(f"Alle {len(names)} dokumenter svarer til deres kontrolsum i manifest.json, "
+               "og mappen har ingen andre dokumenter.")
+    click.echo("Bemærk: det viser ikke, at ingen har ændret både et dokument og manifestet; "
+               "det kan enhver, der kan skrive i mappen.")
 
 
 @cli.command("check")

@@ -128,6 +128,8 @@ def verify(folder: str | Path) -> list[str]:
     listed = read(folder)["documents"]
     problems: list[IntegrityError] = []
     matching: list[str] = []
+    if not listed:  # an emptied manifest vouches for nothing
+        problems.append(IntegrityError("manifestet nævner ingen dokumenter", file=MANIFEST_NAME))
     for name, entry in listed.items():
         path = folder / name
         if Path(name).name != name or not isinstance(entry, dict):
@@ -139,7 +141,7 @@ def verify(folder: str | Path) -> list[str]:
         else:
             matching.append(name)
     for path in sorted(folder.iterdir()):
-        if path.suffix in DOCUMENT_SUFFIXES and path.name not in listed:
+        if path.suffix.lower() in DOCUMENT_SUFFIXES and path.name not in listed:  # also KME_x.DOCX
             problems.append(IntegrityError("dokumentet står ikke i manifestet", file=path.name))
     if problems:
         raise IntegrityError([p for err in problems for p in err.problems])
