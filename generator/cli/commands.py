@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -311,16 +312,17 @@ def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
     from .batch import Summary, count_cases, run_batch
 
     total = count_cases(input_path)
-    outcomes = run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs)
     summary = Summary(str(out_dir))
-    if sys.stderr.isatty():
-        with click.progressbar(outcomes, length=total, label="Sager", file=sys.stderr) as bar:
-            for outcome in bar:
+    # closing: Ctrl-C while a line is printed must still end the workers at once, not at exit
+    with closing(run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs)) as outcomes:
+        if sys.stderr.isatty():
+            with click.progressbar(outcomes, length=total, label="Sager", file=sys.stderr) as bar:
+                for outcome in bar:
+                    summary.add(outcome)
+        else:
+            for outcome in outcomes:
                 summary.add(outcome)
-    else:
-        for outcome in outcomes:
-            summary.add(outcome)
-            click.echo(f"[{summary.total}/{total}] {outcome.where}: {outcome.status}", err=True)
+                click.echo(f"[{summary.total}/{total}] {outcome.where}: {outcome.status}", err=True)
     for line in summary.lines():
         click.echo(line)
     return summary.exit_code
