@@ -152,3 +152,25 @@ def register(db_path, engine):
     with Register.open(db_path, engine=engine, user="hbr") as reg:
         reg.clock = lambda: NOW.astimezone()
         yield reg
+
+
+def in_thread(function, timeout: float = 60):
+    """Run ``function`` in a thread (as a web server does); return what it returned or raised.
+
+    Fails the test when it has not finished after ``timeout`` seconds.
+    """
+    import threading
+
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(function())
+        except BaseException as err:  # noqa: BLE001 - the caller reads it
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=timeout)
+    assert not thread.is_alive(), "it never finished"
+    return outcome[0]

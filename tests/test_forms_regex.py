@@ -7,32 +7,15 @@ Before, ``regex: "(a+)+$"`` in a pack's form hung ``validate``, ``plan check`` a
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
 from beredskab.engine import Engine
 from beredskab.errors import CaseError
 
-from .conftest import NOW
+from .conftest import NOW, in_thread
 
 FORM = "incident:\n  schema:\n    case_id:\n      regex: '{pattern}'\n      meta:\n        pattern_help: kun a'er\n"
-
-
-def _validate_in_thread(engine, data):
-    outcome: list = []
-
-    def run():
-        try:
-            outcome.append(engine.validate(data, now=NOW))
-        except BaseException as err:  # noqa: BLE001 - the test reads it
-            outcome.append(err)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout=20)
-    assert not thread.is_alive(), "validation never finished"
-    return outcome[0]
 
 
 @pytest.mark.parametrize("pattern, reason", [
@@ -43,7 +26,7 @@ def _validate_in_thread(engine, data):
 def test_validate_stops_a_pattern_that_backtracks(make_pack, phone_threat_data, pattern, reason):
     engine = Engine.load(make_pack({"forms/incident.yaml": FORM.format(pattern=pattern)}))
     phone_threat_data["incident"]["case_id"] = "a" * 60 + "!"
-    outcome = _validate_in_thread(engine, phone_threat_data)
+    outcome = in_thread(lambda: engine.validate(phone_threat_data, now=NOW), timeout=20)
     assert isinstance(outcome, CaseError)
     assert f"Felt 'Sagsnummer' (incident.case_id): {reason}" in outcome.lines()
 

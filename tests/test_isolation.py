@@ -7,7 +7,6 @@ threads) and missing on Windows; memory had no bound beyond the sandbox's checks
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -15,33 +14,16 @@ from beredskab import _isolation
 from beredskab.engine import Engine
 from beredskab.errors import TemplateError
 
-from .conftest import TODAY
+from .conftest import TODAY, in_thread
 
 #: A loop with no call, attribute or output inside: the sandbox's cooperative check never runs.
 SILENT_LOOP = '{% set l = "x" * 1000000 %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}\n'
 
 
-def _in_thread(function):
-    """Run ``function`` in a thread (as a web server does); return what it returned or raised."""
-    outcome: list = []
-
-    def run():
-        try:
-            outcome.append(function())
-        except BaseException as err:  # noqa: BLE001 - the test reads it
-            outcome.append(err)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout=60)
-    assert not thread.is_alive(), "the render never stopped"
-    return outcome[0]
-
-
 def test_untrusted_pack_is_stopped_after_the_deadline_in_a_thread(make_pack, phone_threat, monkeypatch):
     monkeypatch.setattr(_isolation, "RENDER_SECONDS", 2.0)
     engine = Engine.load(make_pack({"templates/incident_note.html.j2": SILENT_LOOP}))
-    outcome = _in_thread(lambda: engine.render(phone_threat, "incident_note", today=TODAY))
+    outcome = in_thread(lambda: engine.render(phone_threat, "incident_note", today=TODAY))
     assert isinstance(outcome, TemplateError)
     assert outcome.lines() == ["skabelonen tager for lang tid at danne (over 2 sekunder)"]
 

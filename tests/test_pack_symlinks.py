@@ -31,36 +31,19 @@ def _outside(tmp_path):
     return folder
 
 
-def _link_plan(pack, outside):
-    (pack / "plan.yaml").symlink_to(outside / "plan.yaml")
-    return pack / "plan.yaml"
+#: What is linked out of the pack: its place in the pack -> the file or folder outside it.
+LINKS = {"plan.yaml": ("plan.yaml", "plan.yaml"), "form": ("forms/incident.yaml", "incident.yaml"),
+         "templates-folder": ("templates", "templates"), "reference.docx": ("templates/reference.docx", "reference.docx"),
+         "logo.png": ("templates/logo.png", "logo.png")}
 
 
-def _link_form(pack, outside):
-    (pack / "forms").mkdir()
-    (pack / "forms" / "incident.yaml").symlink_to(outside / "incident.yaml")
-    return pack / "forms" / "incident.yaml"
+def _link(pack, outside, link: str):
+    inside, target = LINKS[link]
+    (pack / inside).parent.mkdir(parents=True, exist_ok=True)
+    (pack / inside).symlink_to(outside / target, target_is_directory=(outside / target).is_dir())
+    return pack / inside
 
 
-def _link_templates(pack, outside):
-    (pack / "templates").symlink_to(outside / "templates", target_is_directory=True)
-    return pack / "templates"
-
-
-def _link_reference(pack, outside):
-    (pack / "templates").mkdir()
-    (pack / "templates" / "reference.docx").symlink_to(outside / "reference.docx")
-    return pack / "templates" / "reference.docx"
-
-
-def _link_logo(pack, outside):
-    (pack / "templates").mkdir()
-    (pack / "templates" / "logo.png").symlink_to(outside / "logo.png")
-    return pack / "templates" / "logo.png"
-
-
-LINKS = {"plan.yaml": _link_plan, "form": _link_form, "templates-folder": _link_templates,
-         "reference.docx": _link_reference, "logo.png": _link_logo}
 CASE = str(EXAMPLES / "trussel-telefon.json")
 COMMANDS = {
     "validate": ["validate", CASE],
@@ -76,7 +59,7 @@ COMMANDS = {
 def test_every_command_refuses_a_symlink_out_of_the_pack(tmp_path, runner, link, command):
     pack = tmp_path / "pack"
     pack.mkdir()
-    linked = LINKS[link](pack, _outside(tmp_path))
+    linked = _link(pack, _outside(tmp_path), link)
     args = [a.format(out=tmp_path / "out", pack=pack) for a in COMMANDS[command]]
     if command != "plan-check":
         args += ["--plan", str(pack)]

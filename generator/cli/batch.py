@@ -180,13 +180,19 @@ def _init_worker(job: _Job) -> None:
     global _JOB
     from ..word import writer as word # noqa: F401 - python-docx and the reference are loaded before the first case
 
-    # Ctrl-C reaches the whole process group: the parent decides and ends the workers with SIGTERM,
-    # which unwinds a case like Ctrl-C (its documents roll back).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _terminated)
-
     _engine(job.plan_dir)
     _JOB = job
+
+
+def _init_pool_worker(job: _Job) -> None:
+    """A worker process: as _init_worker, and Ctrl-C is left to the parent.
+
+    Ctrl-C reaches the whole process group: the parent decides, and ends the workers
+    with SIGTERM, which unwinds a case like Ctrl-C (its documents roll back).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+    _init_worker(job)
 
 
 def _terminated(signum, frame) -> None:
@@ -269,7 +275,7 @@ def run_batch(
         return
     from ..word import writer as word # noqa: F401 - imported once here, so forked workers start warm
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(job,))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_pool_worker, initargs=(job,))
     try:
         yield from _stream(pool, sources, in_flight=jobs * CHUNKS_PER_JOB)
     except BaseException:
