@@ -58,7 +58,7 @@ def test_cli_stats_word_writes_the_annual_review(runner, db_path, tmp_path):
     target = tmp_path / "aarsopgoerelse-2026.docx"
     result = runner.invoke(cli, ["stats", "--year", "2026", "--word", str(target), *db])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == f"Skrevet: {target}"
+    assert result.stdout.splitlines()[-1] == f"Skrevet: {target}"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     document = docx.Document(str(target))
     assert _rows(document.tables[0])[0] == ["Hændelser i alt", "3"]

@@ -107,7 +107,7 @@ def test_cli_stats_with_chart_on_the_examples(runner, db_path, tmp_path):
     chart = tmp_path / "vold-2026.png"
     result = runner.invoke(cli, ["stats", "--year", "2026", "--chart", str(chart), *db])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[:5] == ["Årsopgørelse 1. januar 2026 – 31. december 2026", "", "Hændelser: 3",
                          "Med sygefravær: 1 (8 fraværsdage)", "Politianmeldt: 1"]
     assert "  Personlig kontakt      2" in lines
