@@ -173,3 +173,18 @@ def test_cases_import_refuses_one_case_twice_in_one_import(cases, tmp_path):
     result = cases("import", str(EXAMPLES / "trussel-telefon.json"), str(copy))
     assert result.exit_code == 2
     assert result.stderr == f"Fejl: sagen KME-2026-031 står i flere af filerne; importér dem én ad gangen ({copy})\n"
+
+
+def test_readme_register_session_is_what_the_commands_print(runner, db_path):
+    """The README's session in "The case register" shows real output."""
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("### The case register", 1)[1]
+    session = readme.split("```console", 1)[1].split("```", 1)[0]
+    db = ["--db", str(db_path)]
+    imported = runner.invoke(cli, ["cases", "import", *EXAMPLE_FILES, *db]).stdout
+    listed = runner.invoke(cli, ["overdue", "--today", "2026-11-26", *db]).stdout
+    stats = runner.invoke(cli, ["stats", "--year", "2026", *db]).stdout
+    assert f"$ beredskab cases import examples/*.json\n{imported}$ beredskab overdue --today 2026-11-26\n{listed}" \
+        in session
+    assert "\n".join(stats.splitlines()[:9]) in session
