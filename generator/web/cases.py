@@ -34,9 +34,11 @@ def visible_case(case_id: str) -> CaseRecord:
     return record
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 def index():
-    query = request.args.get("q", "").strip()[:200]
+    # The search is posted, not put in the address: a person's name is case data, and addresses
+    # end up in browser history and proxy logs.
+    query = request.form.get("q", "").strip()[:200] if request.method == "POST" else ""
     rows = listed_cases(state.register(), query, created_by=None if g.user.sees_all else g.user.name,
                         today=state.today())
     return render_template("cases/list.html", rows=rows, query=query, active="cases",
