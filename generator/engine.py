@@ -352,7 +352,9 @@ class Engine:
         case's manifest into ``out_dir/<case id>/``, all or none; return the documents' paths.
 
         When the PDFs cannot be made (no LibreOffice), the Word documents are still
-        written, and then the EnvironmentFailure is raised.
+        written, and then the EnvironmentFailure is raised. With ``pdf`` and without
+        ``force``, a document that lies there as generated (manifest) but has no PDF
+        yet is kept, and its PDF is made from it.
         """
         today = today or date.today()
         now = now or datetime.now().astimezone()
@@ -363,9 +365,16 @@ class Engine:
         case_sha256 = manifest.case_hash(case.data)
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}
-        for name in self.select(case, names, today):
-            path = document_path(Path(out_dir), case.id, name)
-            files[path] = self.render(case, name, today, evaluation, now=now)
+        folder = Path(out_dir) / case.id
+        selected = {name: document_path(Path(out_dir), case.id, name) for name in self.select(case, names, today)}
+        kept = {} if force or not pdf else manifest.unchanged(
+            folder, [p.name for p in selected.values() if not p.with_suffix(".pdf").exists()])
+        sources = {name: data for name, (data, _) in kept.items()}
+        for name, path in selected.items():
+            if path.name in kept:
+                entries[path.name] = kept[path.name][1]
+                continue
+            files[path] = sources[path.name] = self.render(case, name, today, evaluation, now=now)
             entries[path.name] = manifest.document_entry(
                 name, files[path], template=self.template_record(self._target(case, name)[0]),
                 reference_sha256=reference_sha256,
@@ -375,15 +384,14 @@ class Engine:
             from .output.pdf import convert as convert_pdf
 
             try:
-                pdfs = convert_pdf({path.name: data for path, data in files.items()})
+                pdfs = convert_pdf(sources)
             except EnvironmentFailure as err:
                 failure, pdfs = err, {}
-            for path in list(files):
+            for path in selected.values():
                 pdf_path = path.with_suffix(".pdf")
                 if pdf_path.name in pdfs:
                     files[pdf_path] = pdfs[pdf_path.name]
                     entries[pdf_path.name] = manifest.pdf_entry(entries[path.name], path.name, files[pdf_path], now)
-        folder = Path(out_dir) / case.id
         manifest_path = folder / manifest.MANIFEST_NAME
         with case_folder_lock(folder):  # one run at a time: the manifest read is the one replaced
             files[manifest_path] = manifest.merged(folder, case.id, entries, now)
@@ -394,6 +402,14 @@ class Engine:
                 problem.file = str(folder)
             raise failure
         return [path for path in written if path != manifest_path]
+
+    def missing(self, case: Case, out_dir: str | Path, names: Iterable[str] = (), today: date | None = None,
+                pdf: bool = False) -> list[str]:
+        """The chosen documents of ``case`` not yet in ``out_dir`` (or without their PDF when ``pdf``):
+        what a resumed ``batch --skip-existing`` still has to make."""
+        chosen = {name: document_path(Path(out_dir), case.id, name) for name in self.select(case, names, today)}
+        return [name for name, path in chosen.items()
+                if not path.exists() or (pdf and not path.with_suffix(".pdf").exists())]
 
     def template_record(self, document: str) -> dict:
         """The template of ``document`` and every template it extends, with their hashes (for audits)."""

@@ -56,6 +56,7 @@ class Outcome:
     written: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # Danish lines, without the case's own file and line
     exit_code: int = 0
+    skipped: bool = False  # every document was there already (--skip-existing)
 
     @property
     def refused(self) -> bool:
@@ -64,6 +65,8 @@ class Outcome:
     @property
     def status(self) -> str:
         """One Danish word or two for a progress line: ``afvist`` or ``2 dokumenter``."""
+        if self.skipped:
+            return "sprunget over (dokumenterne findes)"
         return "afvist" if self.refused else _count(len(self.written), "dokument", "dokumenter")
 
 
@@ -75,10 +78,12 @@ class Summary:
     total: int = 0
     done: int = 0
     documents: int = 0
+    skipped: int = 0
     refused: list[Outcome] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         self.total += 1
+        self.skipped += outcome.skipped
         if outcome.refused:
             self.refused.append(outcome)
         else:
@@ -94,7 +99,8 @@ class Summary:
 
     def lines(self) -> list[str]:
         """The Danish summary: counts, then one line per refused case with its first message."""
-        lines = [f"{self.done} af {_count(self.total, 'sag', 'sager')} færdige, "
+        skipped = f" ({self.skipped} sprunget over, dokumenterne fandtes)" if self.skipped else ""
+        lines = [f"{self.done} af {_count(self.total, 'sag', 'sager')} færdige{skipped}, "
                  f"{_count(self.documents, 'dokument', 'dokumenter')} skrevet i {self.out_dir}."]
         if self.refused:
             lines.append(f"{_count(len(self.refused), 'sag', 'sager')} afvist:")
@@ -163,6 +169,8 @@ class _Job:
     force: bool
     today: date
     now: datetime | None
+    pdf: bool = False
+    skip_existing: bool = False
 
 
 _ENGINES: dict[str | None, Engine] = {}  # per process; a forked worker inherits the parent's
@@ -210,7 +218,10 @@ def _run_one(source: Source) -> Outcome:
     engine = _engine(job.plan_dir)
     try:
         case = _load(engine, source, job.now)
-        written = engine.write(case, job.out_dir, job.names, force=job.force, today=job.today)
+        names = engine.missing(case, job.out_dir, job.names, job.today, job.pdf) if job.skip_existing else job.names
+        if job.skip_existing and not names:
+            return Outcome(source.index, source.where, skipped=True)
+        written = engine.write(case, job.out_dir, names, force=job.force, today=job.today, pdf=job.pdf)
         return Outcome(source.index, source.where, written=tuple(str(p) for p in written))
     except BeredskabError as err:
         return Outcome(source.index, source.where, problems=tuple(_relative_lines(err, source)),
@@ -254,15 +265,19 @@ def run_batch(
     jobs: int | None = None,
     today: date | None = None,
     now: datetime | None = None,
+    pdf: bool = False,
+    skip_existing: bool = False,
 ) -> Iterator[Outcome]:
     """Generate every case of the input; yield one Outcome per case, in the input's order.
 
     The plan pack and the document names are checked before any case is read:
     a broken pack or an unknown ``--doc`` raises, and nothing is written.
     ``jobs`` worker processes (default: one per core); 1 runs in this process.
+    ``skip_existing`` makes only the documents that are not there yet (a case
+    with all of them is skipped), so a folder can be run again after adding cases.
     """
     job = _Job(None if plan_dir is None else str(plan_dir), str(out_dir), tuple(names), force,
-               today or date.today(), now)
+               today or date.today(), now, pdf, skip_existing)
     engine = _engine(job.plan_dir)
     for name in job.names:
         engine.document_of(name)  # raises for an unknown document name

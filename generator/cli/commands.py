@@ -22,7 +22,7 @@ from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish
 from ._debug import scrubbed_traceback
 from .cases import cases_group, overdue_command, stats_command
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, now_of, out_option,  # noqa: F401
-                      plan_option, run_today_option, set_option, today_option)
+                      pdf_option, plan_option, run_today_option, set_option, today_option)
 from . import web as web_commands
 from ..errors import BeredskabError
 
@@ -155,8 +155,7 @@ def validate_command(case_file, assignments, plan_dir, today):
 @force_option
 @set_option
 @plan_option
-@click.option("--pdf", is_flag=True,
-              help="Dan også en arkivbestandig PDF/A-kopi af hvert dokument (kræver LibreOffice).")
+@pdf_option
 @run_today_option
 def generate_command(case_file, documents, out_dir, force, assignments, plan_dir, pdf, today):
     """Dan sagens Word-dokumenter og manifest.json med deres kontrolsummer.
@@ -302,7 +301,12 @@ def _at_least_one(ctx, param, value):
               help="Dan kun dette dokument for hver sag (kan gentages). Uden --doc dannes alle, der gælder.")
 @plan_option
 @force_option
-def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
+@click.option("--skip-existing", is_flag=True,
+              help="Spring en sag over, når dens dokumenter findes, og dan kun dem, der mangler "
+                   "(så mappen kan køres igen efter nye sager).")
+@pdf_option
+@today_option
+def batch_command(input_path, out_dir, jobs, documents, plan_dir, force, skip_existing, pdf, today):
     """Dan dokumenterne for mange sager: en mappe med sagsfiler (*.json) eller en JSON Lines-fil (.jsonl).
 
     En afvist sag stopper ikke de andre; til sidst vises en opsummering. Afslutter med 2, hvis en sag blev afvist.
@@ -314,7 +318,8 @@ def batch_command(input_path, out_dir, jobs, documents, plan_dir, force):
     total = count_cases(input_path)
     summary = Summary(str(out_dir))
     # closing: Ctrl-C while a line is printed must still end the workers at once, not at exit
-    with closing(run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs)) as outcomes:
+    with closing(run_batch(input_path, out_dir, documents, force=force, plan_dir=plan_dir, jobs=jobs, today=today,
+                           pdf=pdf, skip_existing=skip_existing)) as outcomes:
         if sys.stderr.isatty():
             with click.progressbar(outcomes, length=total, label="Sager", file=sys.stderr) as bar:
                 for outcome in bar:

@@ -27,6 +27,8 @@ set_option = click.option(
     help="Sæt et felt uden at rette i filen (kan gentages), fx --set incident.police.reported=j.",
 )
 form_argument = click.argument("form", metavar="FORMULAR")
+pdf_option = click.option("--pdf", is_flag=True,
+                          help="Dan også en arkivbestandig PDF/A-kopi af hvert dokument (kræver LibreOffice).")
 
 
 def parse_date_option(ctx, param, value):

@@ -112,6 +112,29 @@ def merged(folder: Path, case_id: str, entries: dict[str, dict], generated_at: d
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def unchanged(folder: str | Path, names: list[str]) -> dict[str, tuple[bytes, dict]]:
+    """The documents among ``names`` that lie in ``folder`` exactly as generated: name -> (bytes, entry).
+
+    ``generate --pdf`` makes the PDF of such a document from the document itself,
+    without ``--force``; one changed since generation is not among them.
+    """
+    folder = Path(folder)
+    if not (folder / MANIFEST_NAME).is_file():
+        return {}
+    try:
+        listed = read(folder)["documents"]
+    except IntegrityError:
+        return {}
+    found = {}
+    for name in names:
+        path, entry = folder / name, listed.get(name)
+        if isinstance(entry, dict) and path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            if sha256(data) == entry.get("sha256"):
+                found[name] = (data, entry)
+    return found
+
+
 def verify(folder: str | Path) -> list[str]:
     """Recompute every listed document's hash; return the names that match.
 
