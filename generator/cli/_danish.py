@@ -2,6 +2,16 @@
 
 Private mechanics of ``cli.py`` (click's texts are English and partly hard-coded, so they are
 replaced here rather than in every command).
+
+Why not a gettext catalogue, although click passes its texts through ``gettext``: click calls
+the module-level ``gettext.gettext``, i.e. the process-wide default domain ``messages``, and
+picks the language from ``LANGUAGE``/``LC_ALL``/``LANG``. Danish texts that way would mean
+claiming that shared domain for every library in the process, forcing the language by
+changing the environment (which LibreOffice and other child processes inherit), and shipping a
+compiled ``.mo`` file whose msgids are click's English sentences: the same dependence on
+click's wording as here, but failing silently (English again) instead of in a test. Errors
+are told apart by their exception class where click gives one; the few English texts still
+matched are covered by ``tests/test_cli_errors.py``.
 """
 
 from __future__ import annotations
