@@ -175,3 +175,25 @@ def test_verify_names_an_unlisted_upper_case_docx(case_folder):
     with pytest.raises(IntegrityError) as info:
         manifest.verify(case_folder)
     assert info.value.lines() == [f"dokumentet står ikke i manifestet ({FOLDER}_EXTRA.DOCX)"]
+
+
+def test_manifest_template_sources_are_read_again_when_a_template_changes(tmp_path):
+    """The sources are kept per process (issue 19) only while the files are unchanged."""
+    import os
+
+    from beredskab import Engine
+
+    pack = tmp_path / "pack"
+    (pack / "templates").mkdir(parents=True)
+    template = pack / "templates" / "incident_note.html.j2"
+    template.write_text('{% extends "default/incident_note.html.j2" %}', encoding="utf-8")
+    engine = Engine.load(pack)
+    first = engine.renderer.sources("incident_note")
+    assert engine.renderer.sources("incident_note") == first
+    template.write_text('{% extends "default/incident_note.html.j2" %}{# anden udgave #}', encoding="utf-8")
+    stamp = template.stat().st_mtime_ns + 1_000_000_000
+    os.utime(template, ns=(stamp, stamp))  # a new modification time, as an editor's save gives
+    again = engine.renderer.sources("incident_note")
+    assert again["incident_note.html.j2"].endswith("{# anden udgave #}")
+    assert {k: v for k, v in again.items() if k != "incident_note.html.j2"} == {
+        k: v for k, v in first.items() if k != "incident_note.html.j2"}

@@ -145,6 +145,8 @@ class Renderer:
     def __init__(self, pack: Pack, forms: Forms):
         self.pack = pack
         self.forms = forms
+        #: Document -> (its sources, the loader's up-to-date checks): read again only when a file changed.
+        self._sources: dict[str, tuple[dict[str, str], list]] = {}
         loaders = [PackLoader(folder) for folder in pack.template_dirs()]
         loaders.append(PrefixLoader({DEFAULT_PREFIX: PackLoader(pack.default_dir / "templates")}))
         self.env = PackSandbox(
@@ -203,19 +205,29 @@ class Renderer:
 
     def sources(self, document: str) -> dict[str, str]:
         """The source text of ``document``'s template and every template it extends, includes or
-        imports (name -> source), for the audit manifest."""
+        imports (name -> source), for the audit manifest.
+
+        Kept per process while the loader's checks say every file is unchanged (what Jinja
+        does for compiled templates): a batch reads and resolves them once, not per document.
+        """
+        cached = self._sources.get(document)
+        if cached is not None and all(uptodate is not None and uptodate() for uptodate in cached[1]):
+            return dict(cached[0])
         found: dict[str, str] = {}
+        checks = []
         pending = [self.template_name(document)]
         while pending:
             name = pending.pop()
             if name in found:
                 continue
             with translate_errors(name, self.pack):
-                source, filename, _ = self.env.loader.get_source(self.env, name)
+                source, filename, uptodate = self.env.loader.get_source(self.env, name)
                 referenced = self.env.referenced(source, name, filename)
             found[name] = source
+            checks.append(uptodate)
             pending.extend(ref for ref in referenced if ref is not None)  # None: a name computed at runtime
-        return found
+        self._sources[document] = (found, checks)
+        return dict(found)
 
     def compile(self, name: str) -> None:
         """Load and compile template ``name`` (and what it extends); raise a Danish TemplateError."""
