@@ -28,8 +28,12 @@ __all__ = [
 def __getattr__(name: str):
     # The engine pulls in Jinja2, Cerberus and PyYAML: loaded on first use, so
     # `beredskab --help` and `import beredskab.errors` stay fast (PEP 562).
-    if name in ("Engine", "Case"):
-        from . import engine
+    if name == "Engine":
+        from .engine import Engine
 
-        return getattr(engine, name)
+        return Engine
+    if name == "Case":
+        from .case.model import Case
+
+        return Case
     raise AttributeError(f"module 'beredskab' has no attribute {name!r}")

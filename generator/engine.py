@@ -11,15 +11,16 @@ data in, bytes out; nothing here prints, exits, or reads the clock where a
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .version import __version__
-from .case.fields import dumps, parse_assignments, sections_of, skeleton
-from .case.forms import Forms, load_forms, parse_case_json, read_case_file, set_path
+from .case.fields import parse_assignments, sections_of, skeleton
+from .case.model import Case, with_overrides
+from .case.forms import Forms, load_forms, parse_case_json, read_case_file
 from .case.json_schema import case_schema
 from .errors import CaseError, EnvironmentFailure, PackError, Problem
 from .output import manifest
@@ -41,26 +42,6 @@ CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc", "employee")
 
 #: The reference document (styles, letterhead) every document is built on.
 REFERENCE_NAME = "reference.docx"
-
-
-@dataclass(frozen=True)
-class Case:
-    """A validated, normalised case: what every step after validation takes.
-
-    Only :meth:`Engine.validate` (and :meth:`Engine.load_case`) make one, so a
-    ``Case`` in hand has passed the forms.
-    """
-
-    data: dict = field(repr=False)  # personal data: never in a repr, a log or a traceback
-
-    @property
-    def id(self) -> str:
-        """The case number (``incident.case_id``): the one place it is read."""
-        return self.data["incident"]["case_id"]
-
-    def section(self, name: str) -> Any:
-        """One section of the case (``incident``, ``ban`` ...), or None when it is not filled in."""
-        return self.data.get(name)
 
 
 @dataclass
@@ -414,15 +395,3 @@ class Engine:
     def template_record(self, document: str) -> dict:
         """The template of ``document`` and every template it extends, with their hashes (for audits)."""
         return manifest.template_record(self.renderer.template_name(document), self.renderer.sources(document))
-
-
-def with_overrides(data: dict, overrides: Iterable[tuple[str, Any]]) -> dict:
-    """``data`` with each (path, value) of ``overrides`` set, creating groups on the way."""
-    for dotted, value in overrides:
-        set_path(data, dotted, value)
-    return data
-
-
-def dump_case(data: dict) -> bytes:
-    """Case data (or a skeleton, a schema) as the UTF-8 JSON beredskab writes."""
-    return dumps(data)

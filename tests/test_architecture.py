@@ -122,3 +122,19 @@ def test_architecture_no_module_is_too_long():
     long = {name: n for name, path in MODULES.items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_architecture_the_readme_module_map_names_every_module():
+    """The README's table of folders names each module of its folder (issue 12: the map matches)."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in readme.splitlines()
+            if line.startswith("| `generator/")}
+    missing = []
+    for name, path in MODULES.items():
+        parts = name.split(".")[1:]
+        if parts in ([], ["__main__"], ["engine"]) or path.name == "__init__.py":
+            continue
+        row = rows.get(f"generator/{parts[0]}/") if len(parts) > 1 else rows.get("generator/engine.py")
+        if row is None or f"`{parts[-1]}`" not in row and f"{parts[-1]}`" not in row:
+            missing.append(name)
+    assert missing == []

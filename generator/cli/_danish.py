@@ -73,6 +73,15 @@ class DanishCommand(DanishHelpOption, click.Command):
     """A command whose help speaks Danish."""
 
 
+class DanishGroup(DanishHelpOption, click.Group):
+    """A group of commands (``plan``, ``cases``, ``users``) whose help speaks Danish.
+
+    Its errors go up to the main group, which shows them.
+    """
+
+    command_class = DanishCommand
+
+
 def danish_usage_error(err: click.UsageError) -> str:
     """Danish text for click's usage errors (click's own texts are English)."""
     if isinstance(err, click.NoSuchOption):

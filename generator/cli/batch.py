@@ -23,7 +23,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..engine import Case, Engine
+from ..case.model import Case
+from ..engine import Engine
 from ..errors import BeredskabError, CaseError
 
 #: Cases handed to a worker at a time, and chunks kept in flight per worker.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ._danish import DanishCommand, DanishHelpOption
+from ._danish import DanishCommand, DanishGroup
 from .options import force_option, out_option, parse_date_option, plan_option, set_option, today_option
 
 db_option = click.option(
@@ -45,13 +45,7 @@ def with_register(func):
     return command
 
 
-class CasesGroup(DanishHelpOption, click.Group):
-    """``beredskab cases``: errors go up to the main group, which shows them."""
-
-    command_class = DanishCommand
-
-
-@click.group("cases", cls=CasesGroup)
+@click.group("cases", cls=DanishGroup)
 def cases_group() -> None:
     """Sagsregistret: alle sager med versioner, kladder, dokumenter og frister i én fil.
 
@@ -187,7 +181,7 @@ def export_command(reg, case_id, version, output, person):
 
     Eksempel: beredskab cases export KME-2026-031 -o sag.json
     """
-    from ..engine import dump_case
+    from ..case.model import dump_case
     from ..register import export_case
 
     if person is not None:

@@ -18,19 +18,18 @@ import click
 
 from ..version import __version__
 from ._console import flush_stdout, os_error_message, silence_stdout, take_debug, utf8_streams
-from ._danish import DanishBadParameter, DanishCommand, DanishHelpOption, danish_usage_error
+from ._danish import DanishBadParameter, DanishGroup, danish_usage_error
 from ._debug import scrubbed_traceback
 from .cases import cases_group, overdue_command, stats_command
+from .plan import plan_group
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, now_of, out_option,  # noqa: F401
                       pdf_option, plan_option, run_today_option, set_option, today_option)
 from . import web as web_commands
 from ..errors import BeredskabError
 
 
-class BeredskabGroup(DanishHelpOption, click.Group):
+class BeredskabGroup(DanishGroup):
     """The ``beredskab`` command group; the one place errors are shown."""
-
-    command_class = DanishCommand
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # --debug may stand anywhere, also after the command (`beredskab generate sag.json --debug`).
@@ -188,7 +187,7 @@ def fill_command(form, case_file, no_input, assignments, plan_dir):
 
     Eksempel: beredskab fill case -o sag.json
     """
-    from ..engine import dump_case
+    from ..case.model import dump_case
     from .prompts import fill_file
 
     engine = _engine(plan_dir)
@@ -210,7 +209,7 @@ def init_command(form, case_file, force, plan_dir):
 
     Eksempel: beredskab init case -o sag.json
     """
-    from ..engine import dump_case
+    from ..case.model import dump_case
     from ..output.files import replace_file
 
     engine = _engine(plan_dir)
@@ -236,7 +235,7 @@ def schema_command(form, schema_file, plan_dir):
 
     Eksempel: beredskab schema case -o beredskab.schema.json
     """
-    from ..engine import dump_case
+    from ..case.model import dump_case
     from ..output.files import replace_file
 
     engine = _engine(plan_dir)
@@ -342,75 +341,12 @@ def main() -> None:
     cli.main(prog_name="beredskab")
 
 
-# --- plan packs -------------------------------------------------------------------
-
-
-@cli.group("plan", cls=BeredskabGroup)
-def plan_group() -> None:
-    """Lav og kontrollér en lokal planpakke (egne formularer, skabeloner og brevhoved).
-
-    Eksempel: beredskab plan check examples/plans/jobcenter
-    """
-
-
-@plan_group.command("init")
-@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
-@force_option
-def plan_init_command(folder, force):
-    """Skriv en startpakke i MAPPE: plan.yaml, en formular, en skabelon og en README.
-
-    Eksempel: beredskab plan init minplan
-    """
-    from ..pack.starter import init_pack
-
-    for path in init_pack(folder, force=force):
-        click.echo(f"Skrevet: {path}")
-    click.echo(f"Ret filerne, og kontrollér pakken med: beredskab plan check {folder}", err=True)
-
-
-@plan_group.command("defaults")
-@click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
-@force_option
-def plan_defaults_command(folder, force):
-    """Kopiér standardplanen til MAPPE: plan.yaml, formularer, skabeloner, reference.docx, eksempelsager og
-    skabelonvejledningen (docs/skabeloner.md), så I kan tage udgangspunkt i det rigtige brevhoved.
-
-    Eksempel: beredskab plan defaults minplan
-    """
-    from ..pack.starter import copy_defaults
-
-    for path in copy_defaults(folder, force=force):
-        click.echo(f"Skrevet: {path}")
-    click.echo(f"Ret filerne, slet dem, I ikke ændrer, og kontrollér pakken med: beredskab plan check {folder}", err=True)
-
-
-@plan_group.command("check")
-@click.argument("folder", metavar="MAPPE", required=False, type=click.Path(path_type=Path))
-@plan_option
-def plan_check_command(folder, plan_dir):
-    """Kontrollér hele planpakken i MAPPE (eller --plan): filer, formularer, skabeloner og dokumenter.
-
-    Fjerner pakken et felt, et valg, et punkt i handleplanen, et dokument eller et afsnit, som
-    et af planens krav bygger på (docs/traceability.md), skrives en advarsel; den ændrer ikke
-    exitkoden.
-
-    Eksempel: beredskab plan check examples/plans/jobcenter
-    """
-    from ..pack.check import check_pack
-
-    if folder is None and plan_dir is None:
-        raise click.MissingParameter(param=click.get_current_context().command.params[0])
-    report = check_pack(folder or plan_dir)
-    for warning in report.warnings:
-        click.echo(warning, err=True)
-    click.echo(report.summary())
-
-
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-# The case register's commands (cli/cases.py).
+# The plan pack's commands (cli/plan.py) and the case register's (cli/cases.py).
+cli.add_command(plan_group)
 cli.add_command(cases_group)
 cli.add_command(overdue_command)
 cli.add_command(stats_command)

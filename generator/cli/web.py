@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._danish import DanishCommand, DanishHelpOption
+from ._danish import DanishCommand, DanishGroup
 from .cases import db_option
 from .options import plan_option
 
@@ -31,11 +31,7 @@ def serve_command(host, port, db_path, plan_dir, proxy_header):
     serve(host=host, port=port, db=db_path, plan=plan_dir, proxy_header=proxy_header, echo=click.echo)
 
 
-class _UsersGroup(DanishHelpOption, click.Group):
-    command_class = DanishCommand
-
-
-@click.group("users", cls=_UsersGroup)
+@click.group("users", cls=DanishGroup)
 def users_group():
     """Brugere af webformularen (når den lytter på andet end 127.0.0.1).
 

@@ -18,7 +18,7 @@ from .access import insert_log, log_access
 from .session import Register
 
 if TYPE_CHECKING:
-    from ..engine import Case
+    from ..case.model import Case
 
 #: Top-level key of an exported case file holding the version it was exported from; an
 #: import of the file is then a save based on that version (stale imports are refused).

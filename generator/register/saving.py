@@ -126,7 +126,7 @@ def set_fields(reg: Register, case_id: str, assignments: Iterable[tuple[str, Any
 
     :param base_version: the version the person saw; default: the newest at the time of reading.
     """
-    from ..engine import with_overrides
+    from ..case.model import with_overrides
 
     current = get_version(reg, case_id, log=False)
     data = with_overrides(copy.deepcopy(current.data), [(path, to_json(value)) for path, value in assignments])

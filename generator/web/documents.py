@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..case.fields import field_rules
 from ..case.paths import split_path
-from ..engine import with_overrides
+from ..case.model import with_overrides
 from ..errors import CaseError, StaleCase
 from ..output.pdf import convert as convert_pdf
 from ..output.pdf import find_soffice
