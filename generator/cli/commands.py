@@ -338,7 +338,17 @@ def main() -> None:
     # Ctrl-C, so output.write_all rolls back and removes its temp files.
     signal.signal(signal.SIGTERM, _interrupt)
     utf8_streams()
-    cli.main(prog_name="beredskab")
+    try:
+        cli.main(prog_name="beredskab")
+    except KeyboardInterrupt:
+        # A second Ctrl-C while the first one's clean-up unwound (batch's workers being
+        # stopped): the run is over all the same. Uncaught, Python would end by SIGINT.
+        click.echo("Afbrudt.", err=True)
+        sys.exit(1)
+    finally:
+        # The process is ending; a Ctrl-C now (while Python joins the batch's worker
+        # threads at exit) must not kill it half-way through that.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _interrupt(signum, frame) -> None:
