@@ -69,10 +69,12 @@ class WorkerPool:
 
     def __init__(self, loader: Callable[[], Any], size: int = 1):
         self._loader = loader
+        #: The most workers at once.
+        self.size = max(1, size)
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._free = threading.BoundedSemaphore(max(1, size))
+        self._free = threading.BoundedSemaphore(self.size)
 
     def call(self, method: str, *args: Any) -> Any:
         """Run ``method(*args)`` of the worker's engine; raise its BeredskabError, or a Danish one

@@ -6,6 +6,8 @@ a temporary register file. Only this subpackage imports Flask.
 
 from __future__ import annotations
 
+import os
+
 import secrets
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="beredskab_session",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        #: Worker processes rendering an untrusted pack's documents at once (they start when used).
+        RENDER_WORKERS=min(4, os.cpu_count() or 1),
     )
     app.config.update(config or {})
     app.jinja_env.trim_blocks = True
@@ -46,7 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     from ..engine import Engine
     from . import auth, cases, documents, overview, security, state
 
-    app.extensions["beredskab.engine"] = Engine.load(app.config["PLAN"])
+    # A department's pack renders in worker processes (time and memory bounded by the OS);
+    # the server's threads each may need one, so a preview does not queue behind another.
+    app.extensions["beredskab.engine"] = Engine.load(app.config["PLAN"], workers=app.config["RENDER_WORKERS"])
     state.init_app(app)
     security.init_app(app)
     auth.init_app(app)

@@ -226,3 +226,17 @@ def test_an_existing_cases_number_cannot_be_changed(app, client, post, example_d
     response = post(f"/sager/{case_id}/incident", form)
     assert "ANDET-1" not in client.get("/").get_data(as_text=True)
     assert response.status_code in (200, 302)
+
+
+def test_a_departments_pack_renders_in_as_many_workers_as_configured(tmp_path):
+    """The server's threads each may render an untrusted pack's preview at once (issue 18's pool)."""
+    from pathlib import Path
+
+    jobcenter = Path(__file__).resolve().parents[2] / "examples" / "plans" / "jobcenter"
+    app = create_app({"DB": str(tmp_path / "r.sqlite3"), "TESTING": True, "LOCAL_USER": "lokal",
+                      "PLAN": str(jobcenter), "RENDER_WORKERS": 3})
+    workers = app.extensions["beredskab.engine"].workers
+    assert workers is not None
+    assert workers.size == 3
+    default = create_app({"DB": str(tmp_path / "d.sqlite3"), "TESTING": True, "LOCAL_USER": "lokal"})
+    assert default.extensions["beredskab.engine"].workers is None  # the bundled pack renders in-process
