@@ -156,14 +156,17 @@ class Engine:
         """The action plan as Danish text lines (``beredskab check``)."""
         return rules.check_lines(self.evaluate(case, today), case.id)
 
-    def select(self, case: Case, names: Iterable[str] = (), today: date | None = None) -> list[str]:
+    def select(self, case: Case, names: Iterable[str] = (), today: date | None = None,
+               evaluation: Evaluation | None = None) -> list[str]:
         """The documents to make: those asked for by name, else every one that applies.
 
         A document made once per affected employee (``per_employee: true`` in plan.yaml)
         is one name per employee, ``<document>_<n>`` (n from 1); its plain name asks for all.
+        ``evaluation`` is the case's rules result when the caller has it already.
         """
         asked = list(names)
-        names = asked or [advice.name for advice in self.applicable(case, today) if advice.applies]
+        advice = (evaluation or self.evaluate(case, today)).documents if not asked else []
+        names = asked or [item.name for item in advice if item.applies]
         chosen: list[str] = []
         for name in names:
             for instance in (self.instances(case, name) if name in self.documents() else [name]):
@@ -347,7 +350,8 @@ class Engine:
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}
         folder = Path(out_dir) / case.id
-        selected = {name: document_path(Path(out_dir), case.id, name) for name in self.select(case, names, today)}
+        selected = {name: document_path(Path(out_dir), case.id, name)
+                    for name in self.select(case, names, today, evaluation)}
         kept = {} if force or not pdf else manifest.unchanged(
             folder, [p.name for p in selected.values() if not p.with_suffix(".pdf").exists()])
         sources = {name: data for name, (data, _) in kept.items()}

@@ -137,7 +137,7 @@ def validate_command(case_file, assignments, plan_dir, today):
     Eksempel: beredskab validate examples/trussel-telefon.json
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file, overrides=_overrides(engine, assignments), now=now_of(today))
+    case = engine.load_case(case_file, overrides=engine.assignments(assignments), now=now_of(today))
     sections = ", ".join(s for s in engine.forms.sections if case.section(s))
     if case.section("ban") and not engine.evaluate(case, today).ban_ready:
         click.echo(f"Sagen {case.id} er gyldig ({sections}), men forbuddet er ikke klar til at blive sendt: "
@@ -162,14 +162,9 @@ def generate_command(case_file, documents, out_dir, force, assignments, plan_dir
     Eksempel: beredskab generate examples/trussel-telefon.json --out output
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file, overrides=_overrides(engine, assignments), now=now_of(today))
+    case = engine.load_case(case_file, overrides=engine.assignments(assignments), now=now_of(today))
     for path in engine.write(case, out_dir, documents, force=force, today=today, pdf=pdf):
         click.echo(f"Skrevet: {path}")
-
-
-def _overrides(engine, assignments):
-    """The --set values, coerced by the forms."""
-    return engine.assignments(assignments)
 
 
 @cli.command("fill")
@@ -191,7 +186,7 @@ def fill_command(form, case_file, no_input, assignments, plan_dir):
     from .prompts import fill_file
 
     engine = _engine(plan_dir)
-    case = fill_file(engine.forms, form, case_file, no_input=no_input, overrides=_overrides(engine, assignments))
+    case = fill_file(engine.forms, form, case_file, no_input=no_input, overrides=engine.assignments(assignments))
     if case_file is None:
         click.echo(dump_case(case).decode("utf-8"), nl=False)
     else:
@@ -280,7 +275,7 @@ def check_command(case_file, assignments, plan_dir, today):
     Eksempel: beredskab check examples/trussel-telefon.json --today 2026-11-26
     """
     engine = _engine(plan_dir)
-    case = engine.load_case(case_file, overrides=_overrides(engine, assignments), now=now_of(today))
+    case = engine.load_case(case_file, overrides=engine.assignments(assignments), now=now_of(today))
     for line in engine.check_lines(case, today):
         click.echo(line)
 
