@@ -139,11 +139,11 @@ def context(engine, case: dict, today: date) -> dict:
         "warning_signs": [p for p in (incident.get("warning_signs") or "").split("\n\n") if p.strip()],
         "actions": [{"box": "☒" if key in incident.get("actions_taken", []) else "☐", "text": text}
                     for key, text in choices["action_taken"].items()],
-        "injuries": rows([
-            ("Fysiske skader", incident["injuries"].get("physical") or "Ingen oplyst"),
-            ("Psykiske reaktioner", incident["injuries"].get("psychological") or "Ingen oplyst"),
-            ("Sygefravær", yes_no(incident["sick_leave"].get("has_leave"))),
-        ]),
+        "injuries": rows([row for e in incident["affected_employees"] for row in (
+            ("Fysiske skader", (e.get("injuries") or {}).get("physical") or "Ikke oplyst"),
+            ("Psykiske reaktioner", (e.get("injuries") or {}).get("psychological") or "Ikke oplyst"),
+            ("Sygefravær", yes_no((e.get("sick_leave") or {}).get("has_leave"))),
+        )]),
         "notified": rows([
             ("Nærmeste leder kontaktet", f"{leader.get('name') or ''}, {when(leader.get('at'))}"),
             ("Berørte medarbejdere samlet", when(incident.get("employees_gathered_at")) or "Ikke oplyst"),
