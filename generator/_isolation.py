@@ -14,7 +14,11 @@ threads) and on Windows:
   :data:`WORKER_MEMORY_BYTES` above what it holds once loaded (``RLIMIT_AS``, or
   ``RLIMIT_DATA`` where the former is not enforced) and a CPU-time limit of
   :data:`RENDER_CPU_SECONDS` per document (``RLIMIT_CPU``, raised before each
-  document, so a long-lived worker is not charged for earlier ones).
+  document, so a long-lived worker is not charged for earlier ones);
+- on Windows every worker is put in one job object of the pool's
+  (:mod:`._winjob`), which caps the memory each worker commits at
+  :data:`WORKER_MEMORY_BYTES` plus what loading needs, and ends the workers when
+  the pool's handle to it closes, also when the caller is killed.
 
 Workers are kept (a small pool, started on first use), so a batch or a web server
 pays the start-up once, not per document. A worker that was killed, ran out of
@@ -38,7 +42,7 @@ from dataclasses import asdict
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
-from . import errors
+from . import _winjob, errors
 from .errors import BeredskabError, EnvironmentFailure, Problem, TemplateError
 
 #: Seconds the caller waits for one document from a worker before it kills the worker.
@@ -75,6 +79,8 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._free = threading.BoundedSemaphore(self.size)
+        #: The Windows job object holding the workers (None on POSIX, or before the first worker).
+        self._job: _winjob.Job | None = None
 
     def call(self, method: str, *args: Any) -> Any:
         """Run ``method(*args)`` of the worker's engine; raise its BeredskabError, or a Danish one
@@ -83,7 +89,11 @@ class WorkerPool:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
             if worker is None:
-                worker = _Worker(self._loader)
+                with self._lock:
+                    if self._job is None:
+                        self._job = _winjob.Job.for_workers(WORKER_MEMORY_BYTES)
+                    job = self._job
+                worker = _Worker(self._loader, job)
                 with self._lock:
                     self._all.add(worker)
             try:
@@ -99,14 +109,17 @@ class WorkerPool:
         """Stop every worker (they also stop on their own when this process ends)."""
         with self._lock:
             workers, self._all, self._idle = list(self._all), set(), []
+            job, self._job = self._job, None
         for worker in workers:
             worker.stop()
+        if job is not None:
+            job.close()
 
 
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, loader: Callable[[], Any]):
+    def __init__(self, loader: Callable[[], Any], job: _winjob.Job | None = None):
         context = _context()
         self._conn, child = context.Pipe(duplex=True)
         self._process = context.Process(target=_serve, args=(child, loader, os.getpid()),
@@ -114,6 +127,12 @@ class _Worker:
         self._process.start()
         child.close()
         self.alive = True
+        if job is not None:  # Windows: into the pool's job before it is sent any document
+            try:
+                job.assign(self._process.sentinel)  # the process handle, on Windows
+            except BaseException:
+                self.stop()
+                raise
 
     def call(self, method: str, args: tuple) -> Any:
         try:
@@ -133,6 +152,10 @@ class _Worker:
         self._process.join(timeout=5)
         code = self._process.exitcode
         self.stop()
+        if _winjob.on_windows():
+            if _winjob.ran_out_of_memory(code):  # an allocation the job refused, in C code
+                return TemplateError(_MEMORY_MESSAGE)
+            return EnvironmentFailure(_CRASH_MESSAGE)
         if code is not None and code < 0 and -code == getattr(signal, "SIGXCPU", None):
             return TemplateError(_time_message())
         if code is not None and code < 0 and -code in (signal.SIGSEGV, signal.SIGABRT, getattr(signal, "SIGKILL", 9)):
