@@ -8,6 +8,7 @@ one ``Fejl: ...`` line per problem on stderr, and the error's exit code
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from contextlib import closing
@@ -243,23 +244,44 @@ def schema_command(form, schema_file, plan_dir):
 
 @cli.command("verify")
 @click.argument("folder", metavar="MAPPE", type=click.Path(path_type=Path))
-def verify_command(folder):
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="FIL",
+              help="Kontrollér også mod registrets notering fra dannelsen (ellers BEREDSKAB_DB, hvis filen findes).")
+def verify_command(folder, db_path):
     """Kontrollér, at en sags dokumenter svarer til kontrolsummerne i manifest.json.
 
     Det viser, at hver fil i mappen er den, manifestet nævner, og at mappen ikke har
-    andre dokumenter. Den, der kan skrive i mappen, kan også ændre manifestet.
+    andre dokumenter. Den, der kan skrive i mappen, kan også ændre manifestet; med et
+    register (--db eller BEREDSKAB_DB) sammenlignes manifestet også med den kontrolsum,
+    registret noterede, da dokumenterne blev dannet med 'cases generate'.
 
     Eksempel: beredskab verify output/KME-2026-031
     """
     from ..output.manifest import verify
 
-    names = verify(folder)
+    if db_path is not None and not db_path.is_file():
+        from ..errors import RegisterError
+
+        raise RegisterError("registerfilen findes ikke; der er intet at sammenligne med", file=str(db_path))
+    if db_path is None and os.environ.get("BEREDSKAB_DB") and Path(os.environ["BEREDSKAB_DB"]).is_file():
+        db_path = Path(os.environ["BEREDSKAB_DB"])  # a register configured and in use: always compared
+    evidence = None
+    if db_path is None:
+        names = verify(folder)
+    else:
+        from ..register import Register
+        from ..register.evidence import verify as verify_with_register
+
+        with Register.open(db_path) as reg:
+            names, evidence = verify_with_register(reg, folder)
     for name in names:
         click.echo(f"Uændret: {name}")
     click.echo(f"Alle {len(names)} dokumenter svarer til deres kontrolsum i manifest.json, "
                "og mappen har ingen andre dokumenter.")
-    click.echo("Bemærk: det viser ikke, at ingen har ændret både et dokument og manifestet; "
-               "det kan enhver, der kan skrive i mappen.")
+    for line in evidence.checked if evidence else ():
+        click.echo(line)
+    if evidence is None or not evidence.vouched:
+        click.echo("Bemærk: det viser ikke, at ingen har ændret både et dokument og manifestet; "
+                   "det kan enhver, der kan skrive i mappen.")
 
 
 @cli.command("check")

@@ -33,6 +33,7 @@ ACTIONS = {
     "login": "logget ind",
     "login_failed": "mislykket log-ind",
     "logout": "logget ud",
+    "verify": "dokumenter kontrolleret mod registret",
 }
 
 

@@ -2,7 +2,8 @@
 
 The record holds what ``manifest.json`` holds for the document (the same
 entry), so a document found years later can be traced to the exact version of
-the case and the templates it came from. Any earlier version can be issued again.
+the case and the templates it came from; the hash of the case folder's
+manifest.json as written is recorded too (:mod:`.evidence`, for ``verify --db``). Any earlier version can be issued again.
 Documents are only made from a valid version, never from a draft.
 """
 
@@ -16,6 +17,7 @@ from typing import Iterable
 
 from .. import __version__
 from ..output import manifest
+from . import evidence
 from .access import insert_log
 from .cases import get_version, validated
 from .session import Register
@@ -58,10 +60,12 @@ def generate(reg: Register, case_id: str, out_dir: str | Path, names: Iterable[s
     case = validated(reg, found)
     today = today or reg.now().date()
     paths = reg.engine.write(case, out_dir, names, force=force, today=today, now=reg.now())
-    entries = manifest.read(Path(out_dir) / case.id)["documents"]
+    folder = Path(out_dir) / case.id
+    entries = manifest.read(folder)["documents"]
     with reg.write() as conn:
         for path in paths:
             _insert(conn, reg, case.id, found.version, path.name, entries[path.name], today)
+        evidence.record(conn, reg, case.id, folder)  # tamper evidence: `verify --db` compares with it
         insert_log(conn, reg.now().isoformat(), reg.user, "generate", case_id)
     return paths
 

@@ -118,8 +118,23 @@ CREATE TABLE users (
 );
 """
 
+#: Schema step 4: tamper evidence for case folders written through the register: the SHA-256 of
+#: each manifest.json as written, and of every document it listed then ({file name: sha256}).
+STEP_4 = """
+CREATE TABLE manifests (
+    id          INTEGER PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    folder      TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    documents   TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+);
+CREATE INDEX manifests_case ON manifests (case_id, id);
+"""
+
 #: The steps in order; ``STEPS[n - 1]`` takes a database from version n-1 to n.
-STEPS: list[str] = [STEP_1, STEP_2, STEP_3]
+STEPS: list[str] = [STEP_1, STEP_2, STEP_3, STEP_4]
 
 #: The schema version this beredskab writes.
 LATEST = len(STEPS)
