@@ -20,8 +20,7 @@ from docx.shared import RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from beredskab.word import oxml
-from beredskab.word.package import package_bytes
+from beredskab.word.oxml_reference import package_bytes
 from scripts.make_logo import png
 
 PACK = ROOT / "examples" / "plans" / "jobcenter" / "templates"

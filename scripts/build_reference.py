@@ -26,9 +26,9 @@ from docx.shared import Mm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 
 from beredskab.word import oxml
-from beredskab.word.package import package_bytes
 
 from beredskab.word import oxml_reference
+from beredskab.word.oxml_reference import package_bytes
 from beredskab.word.writer import STYLE_MAP
 
 OUTPUT = ROOT / "templates" / "reference.docx"

@@ -1,17 +1,21 @@
 """Write the Word XML of the reference document's styles and package: ``scripts/build_reference.py``.
 
-The counterpart of ``beredskab.word.oxml`` (which writes documents) for building
-``templates/reference.docx``: styles, numbering, settings, fonts, package
-clean-up. Named after the Word elements they write, as there.
+With ``beredskab.word.oxml``, what building ``templates/reference.docx`` (and the
+example pack's) needs on python-docx's objects: styles, numbering, settings,
+fonts, package clean-up, and saving it reproducibly. Named after the Word
+elements they write, as there.
 """
 
 from __future__ import annotations
 
+import zipfile
+from io import BytesIO
 from typing import Iterable
 
 from docx.document import Document
 from docx.oxml.ns import qn
 
+from . import _zip
 from .oxml import _PPR_ORDER, _TBLPR_ORDER, _el, _ppr, _put, _tblpr
 
 _BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -229,3 +233,12 @@ def font_table(document: Document, fonts: dict[str, tuple[str, str, str | None]]
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             rel.target_part._blob = blob
+
+
+def package_bytes(document: Document) -> bytes:
+    """The .docx bytes of ``document`` with every entry at a fixed time (1980-01-01), so a rebuild
+    from the same script gives the same bytes (python-docx stamps entries with the current time)."""
+    saved = BytesIO()
+    document.save(saved)
+    archive = zipfile.ZipFile(saved)
+    return _zip.archive([_zip.entry(info.filename, archive.read(info)) for info in archive.infolist()])

@@ -3,10 +3,10 @@
 Each tag, or tag with a class, maps to a named style of the reference document
 (``STYLE_MAP``), so a department restyles its letters in Word, not in code. The
 HTML is parsed and checked by ``generator._html`` (unknown tags, classes and
-attributes and misplaced elements raise ``TemplateError``), then walked onto a
-copy of the reference .docx. The reference is read once per process; every
-document starts from a copy of its parsed parts. The Word XML itself is written
-by ``beredskab.word.oxml``.
+attributes and misplaced elements raise ``TemplateError``), then walked into the
+stories of a new document (``_document``) on the reference .docx (``_package``,
+read once per process: its unchanged parts are zip entries ready to copy). The
+Word XML itself is written as text by ``_wml``; python-docx is not needed here.
 
 A list inside ``li`` is level 2; every ``ol`` starts at 1; ``div.header``/
 ``div.footer`` (outermost only) replace the page header/footer; ``span.tab``
@@ -37,19 +37,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timezone
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 from typing import Callable
 from zipfile import BadZipFile
 
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
-from docx.opc.exceptions import PackageNotFoundError
-from docx.shared import Mm
-
-from . import oxml
-from .package import package_bytes, package_copy, pic_inline
+from . import _wml as wml
+from ._document import Document
+from ._package import Reference
+from ._picture import picture
 from ._reference import MAX_TOTAL_BYTES, clean_reference
 from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
 from ..errors import BeredskabError, TemplateError
@@ -78,11 +73,11 @@ MAX_PICTURE_PIXELS = 10_000
 KEEP_TOGETHER_ROWS = 12
 
 #: Height of a logo (img.logo) and width of the letterhead table's first column, which holds it.
-LOGO_HEIGHT = Mm(15)
-LOGO_COLUMN = Mm(22)
+LOGO_HEIGHT = 15 * 36000  # EMU: 36,000 a millimetre
+LOGO_COLUMN = 22 * 36000
 
 #: Height of a chart (img.chart, e.g. the annual review's): most of a page's width at 4:3.
-CHART_HEIGHT = Mm(110)
+CHART_HEIGHT = 110 * 36000
 _PROPERTY_KEYS = frozenset({"title", "author", "subject", "keywords", "created", "language"})
 
 
@@ -91,44 +86,14 @@ def check_html(html: str) -> None:
     parse(html)
 
 
-class _Reference:
-    """A reference .docx parsed once: the document every output is copied from, and its style ids."""
-
-    def __init__(self, data: bytes) -> None:
-        self.document = Document(BytesIO(data))
-        section = self.document.sections[-1]  # the body's own section: it survives clearing the body
-        self.width = section.page_width - section.left_margin - section.right_margin
-        self._ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
-        self._numbering: dict[str, str | None] = {}
-
-    def style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
-        """The id of style ``name`` (None for the default style), or TemplateError if it is missing."""
-        key = (name, kind)
-        if key not in self._ids:
-            self._ids[key] = self.document.part.get_style_id(self._style(name), kind)
-        return self._ids[key]
-
-    def num_id(self, name: str) -> str | None:
-        """The numbering instance the list style ``name`` uses, None if it has none."""
-        if name not in self._numbering:
-            self._numbering[name] = oxml.style_num_id(self._style(name))
-        return self._numbering[name]
-
-    def _style(self, name: str):
-        try:
-            return self.document.styles[name]
-        except KeyError:
-            raise TemplateError(f"Typografien '{name}' findes ikke i referencedokumentet") from None
-
-
 @dataclass(frozen=True)
 class _Story:
     """Where blocks go (body, header, footer or table cell) and how they look there."""
 
-    document: object  # the docx Document: numbering and core properties live there
-    reference: _Reference  # style ids and the text width
-    part: object  # the package part holding the story: pictures are related from it
-    element: object  # the w:body, w:hdr, w:ftr or w:tc the blocks go into
+    document: Document  # numbering restarts and pictures are added there
+    reference: Reference  # style ids and the text width
+    where: str | None  # the story's part: None for the body, "header" or "footer"; pictures are related from it
+    element: list  # the blocks of the body, header, footer or table cell
     style: str  # the style of a <p> without a class here
     resolve_asset: Callable[[str], Path] | None
     bold: bool = False  # a header cell or a field label: all its text is bold
@@ -146,31 +111,31 @@ def build_document(
     root = parse(html)
     try:
         ref = _reference(Path(reference))
-    except (OSError, BadZipFile, KeyError, PackageNotFoundError) as exc:
+    except (OSError, BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
-    document = package_copy(ref.document)
-    story = _Story(document, ref, document.part, oxml.body(document), STYLE_MAP["p"], resolve_asset)
-    for where in ("header", "footer"):
-        divs = [n for n in root.children if isinstance(n, Node) and n.key == f"div.{where}"]
-        if divs:
-            content = [child for div in divs for child in div.children]
-            part, element = oxml.header_footer(document, where)
-            _fill(replace(story, part=part, element=element, style=STYLE_MAP[f"div.{where} p"], cell=True), content)
+    divs = {where: [n for n in root.children if isinstance(n, Node) and n.key == f"div.{where}"]
+            for where in ("header", "footer")}
+    document = Document(ref, tuple(where for where in ("header", "footer") if divs[where]))
+    story = _Story(document, ref, None, document.body, STYLE_MAP["p"], resolve_asset)
+    for where in document.stories:
+        content = [child for div in divs[where] for child in div.children]
+        _fill(replace(story, where=where, element=document.stories[where], style=STYLE_MAP[f"div.{where} p"],
+                      cell=True), content)
     body = [n for n in root.children if not (isinstance(n, Node) and n.key in ("div.header", "div.footer"))]
     _fill(story, body)
-    _set_properties(document, properties or {})
-    return package_bytes(document)
+    core, language = _properties(properties or {})
+    return document.docx(core, language)
 
 
-def _reference(reference: Path) -> _Reference:
+def _reference(reference: Path) -> Reference:
     """The parsed reference, read once per process while the file is unchanged."""
     stat = reference.stat()
     return _read_reference(reference.resolve(), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=8)
-def _read_reference(path: Path, mtime_ns: int, size: int) -> _Reference:
-    return _Reference(_cleaned_reference(path, size)[0])
+def _read_reference(path: Path, mtime_ns: int, size: int) -> Reference:
+    return Reference(_cleaned_reference(path, size)[0], path.name)
 
 
 def cleaned_reference(reference: Path) -> tuple[bytes, list[str]]:
@@ -186,10 +151,9 @@ def _cleaned_reference(path: Path, size: int) -> tuple[bytes, list[str]]:
 
 
 def _fill(story: _Story, nodes: list[Node | str]) -> None:
-    """Replace the story's content by ``nodes``; a header, footer or cell must end with a paragraph."""
-    oxml.story_clear(story.element)
+    """Write ``nodes`` into the (empty) story; a header, footer or cell must end with a paragraph."""
     _blocks(story, nodes)
-    if story.cell and oxml.last_block(story.element) in (None, "tbl"):
+    if story.cell and wml.last_block(story.element) in (None, "tbl"):
         _paragraph(story, story.style)
 
 
@@ -214,11 +178,11 @@ def _block(story: _Story, node: Node) -> None:
     elif node.key == "div.signature":
         _signature(story, node)
     elif node.key == "div.page-break":
-        oxml.r_break(_paragraph(story, story.style), (False, False, False), page=True)
+        wml.r_break(_paragraph(story, story.style), (False, False, False), page=True)
 
 
 def _paragraph(story: _Story, style: str):
-    return oxml.p_add(story.element, story.reference.style_id(style))
+    return wml.p_add(story.element, story.reference.style_id(style))
 
 
 def _list(story: _Story, node: Node, level: int) -> None:
@@ -226,7 +190,7 @@ def _list(story: _Story, node: Node, level: int) -> None:
     style = STYLE_MAP[node.tag if level == 1 else f"li {node.tag}"]
     ilvl = min(level, 2) - 1  # deeper lists stay at level 2: the styles stop there
     style_num = story.reference.num_id(style)
-    num_id = oxml.num_restart(story.document, style_num, ilvl) if node.tag == "ol" else None
+    num_id = story.document.num_restart(style_num, ilvl) if node.tag == "ol" else None
     for li in node.children:
         for kind, item in segments(li.children):
             if kind == "block":
@@ -234,7 +198,7 @@ def _list(story: _Story, node: Node, level: int) -> None:
             elif items := inline_items(item, story.bold):
                 paragraph = _paragraph(story, style)
                 if num_id is not None:
-                    oxml.num_pr(paragraph, num_id, ilvl)
+                    wml.num_pr(paragraph, num_id, ilvl)
                 _write_inline(paragraph, items, story)
 
 
@@ -246,7 +210,7 @@ def _table(story: _Story, node: Node) -> None:
         return
     fields = node.cls == "fields"
     layout = node.cls == "letterhead"  # logo beside text: no borders, no header row, not data
-    if oxml.last_block(story.element) == "tbl":
+    if wml.last_block(story.element) == "tbl":
         _paragraph(story, story.style)  # Word would merge two adjacent tables into one
     header = not (fields or layout) and all(cell.tag == "th" for cell in rows[0].children)
     percents = [int(cell.attrs["width"]) if "width" in cell.attrs else None for cell in rows[0].children]
@@ -262,8 +226,8 @@ def _table(story: _Story, node: Node) -> None:
         widths = [label] + [(width - label) // (columns - 1)] * (columns - 1)
     else:
         widths = [width // columns] * columns
-    cells = oxml.tbl_add(
-        story.element, story.reference.style_id(STYLE_MAP[node.key], WD_STYLE_TYPE.TABLE), widths, len(rows),
+    cells = wml.tbl_add(
+        story.element, story.reference.style_id(STYLE_MAP[node.key], "table"), widths, len(rows),
         # labels, the logo and widths the template set keep their width; other data tables fit their content
         autofit=not (fields or layout or any(percents)),
         first_row=header, first_column=fields)
@@ -276,7 +240,7 @@ def _table(story: _Story, node: Node) -> None:
         # A short table stays on one page; a long one never leaves its first or last row alone.
         together = range(len(rows) - 1) if len(rows) <= KEEP_TOGETHER_ROWS else (0, len(rows) - 2)
         for index in together:
-            oxml.keep_cells_with_next(cells[index])
+            wml.keep_cells_with_next(cells[index])
 
 
 def _column_widths(percents: list[int | None], width: int) -> list[int]:
@@ -302,26 +266,26 @@ def _signature(story: _Story, node: Node) -> None:
     same-styled paragraphs, and the empty paragraph in front keeps two blocks apart.
     The paragraph before it keeps with it too: a signature never stands alone on a page.
     """
-    oxml.keep_last_with_next(story.element)
-    oxml.keep_next(_paragraph(story, story.style))
+    wml.keep_last_with_next(story.element)
+    wml.keep_next(_paragraph(story, story.style))
     lines = node.children  # only <p>: the parser drops white space between them
     for number, line in enumerate(lines, start=1):
         paragraph = _paragraph(story, STYLE_MAP["div.signature"])
         _write_inline(paragraph, inline_items(line.children, story.bold), story)
         if number < len(lines):
-            oxml.keep_next(paragraph)
+            wml.keep_next(paragraph)
 
 
 def _write_inline(paragraph, items: list, story: _Story) -> None:
     for kind, value, fmt in items:
         if kind == "text":
-            oxml.r_text(paragraph, value, *fmt)
+            wml.r_text(paragraph, value, *fmt)
         elif kind == "field":
-            oxml.fld_simple(paragraph, value, fmt=fmt)
+            wml.fld_simple(paragraph, value, fmt=fmt)
         elif kind == "br":
-            oxml.r_break(paragraph, fmt)
+            wml.r_break(paragraph, fmt)
         elif kind == "tab":
-            oxml.r_tab(paragraph, fmt)
+            wml.r_tab(paragraph, fmt)
         else:
             _picture(paragraph, value, fmt, story)
 
@@ -348,38 +312,48 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
         if Path(path).stat().st_size > MAX_PICTURE_BYTES:
             raise TemplateError(f"Billedet i en <img> er for stort (højst {MAX_PICTURE_BYTES // 1_000_000} MB); "
                                 "gem logoet i en mindre opløsning")
-        height = CHART_HEIGHT if node.cls == "chart" else LOGO_HEIGHT
-        inline = pic_inline(story.part, str(path), height, MAX_PICTURE_PIXELS)  # read once per process
-    except (OSError, ValueError, InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError) as exc:
+        image = picture(str(path))  # read once per process
+        if not (0 < image.px_width <= MAX_PICTURE_PIXELS and 0 < image.px_height <= MAX_PICTURE_PIXELS):
+            raise ValueError("picture dimensions")
+    except (OSError, ValueError) as exc:
         raise TemplateError("Billedet i en <img> kan ikke læses som et billede "
                             f"(højst {MAX_PICTURE_PIXELS} punkter på hver led)") from exc
-    oxml.r_drawing(paragraph, inline, fmt, descr=node.attrs.get("alt"))
+    cx, cy = image.scaled(CHART_HEIGHT if node.cls == "chart" else LOGO_HEIGHT)
+    shape_id, rid = story.document.picture(story.where, image)
+    wml.r_drawing(paragraph, shape_id, rid, image.filename, cx, cy, fmt, descr=node.attrs.get("alt"))
 
 
 # -- document properties ---------------------------------------------------------------
 
 
-def _set_properties(document, properties: dict) -> None:
-    """Set title, author, subject, keywords, created and language (default da-DK)."""
+_CP, _DC, _DCTERMS = ("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}",
+                      "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}")
+_CORE_TAGS = {"title": f"{_DC}title", "author": f"{_DC}creator", "subject": f"{_DC}subject",
+              "keywords": f"{_CP}keywords"}
+
+
+def _properties(properties: dict) -> tuple[dict[str, str], str]:
+    """The core properties (Clark tag -> XML text) for title, author, subject, keywords, created and
+    language (default da-DK), and the language."""
     unknown = set(properties) - _PROPERTY_KEYS
     if unknown:
         raise TypeError(f"unknown document properties: {', '.join(sorted(unknown))}")
-    core = document.core_properties
+    core = {}
     for key in ("title", "author", "subject", "keywords"):
         value = properties.get(key)
         if isinstance(value, (list, tuple)):  # keywords may come as a list
             value = ", ".join(map(str, value))
         if value:  # core properties hold at most 255 characters of XML text
-            setattr(core, key, XML_ILLEGAL.sub("", str(value))[:255])
+            core[_CORE_TAGS[key]] = wml.text(XML_ILLEGAL.sub("", str(value))[:255])
     if properties.get("author"):
-        core.last_modified_by = core.author
+        core[f"{_CP}lastModifiedBy"] = core[f"{_DC}creator"]
     created = properties.get("created")
     if created is not None:
         if not isinstance(created, datetime):
             created = datetime.combine(created, time())
         if created.tzinfo is not None:
             created = created.astimezone(timezone.utc).replace(tzinfo=None)  # stored as UTC
-        core.created = core.modified = created
+        core[f"{_DCTERMS}created"] = core[f"{_DCTERMS}modified"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     language = properties.get("language") or "da-DK"
-    core.language = language
-    oxml.lang(document, language)
+    core[f"{_DC}language"] = wml.text(language)
+    return core, language
