@@ -350,14 +350,20 @@ def _child(parent, local: str, index: int | None):
 
 def _put(parent, local: str, order: tuple[str, ...]):
     """Add an empty ``w:local`` to ``parent`` in schema ``order``; return it."""
-    element = etree.Element(f"{_W}{local}")
-    later = {_w(tag) for tag in order[order.index(local) + 1:]}
+    return put(parent, etree.Element(f"{_W}{local}"), [_w(tag) for tag in order])
+
+
+def put(parent, child, order: list[str]):
+    """Put ``child`` into ``parent`` in schema ``order`` (Clark names), replacing a child of the same tag."""
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    later = set(order[order.index(child.tag) + 1:]) if child.tag in order else set(order)
     for sibling in parent:
         if sibling.tag in later:
-            sibling.addprevious(element)
-            return element
-    parent.append(element)
-    return element
+            sibling.addprevious(child)
+            return child
+    parent.append(child)
+    return child
 
 
 def _next_rid(rels: list[tuple[str, str, str]]) -> str:

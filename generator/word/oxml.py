@@ -17,6 +17,7 @@ from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ._package import put
 from ._wml import AFTER_THEME_FONT_LANG, RPR_ORDER
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.
@@ -51,16 +52,7 @@ def _el(tag: str, **attrs: object):
 
 def _put(parent, child, order: Iterable[str]):
     """Put ``child`` into ``parent`` in schema order, replacing a child of the same tag."""
-    for old in parent.findall(child.tag):
-        parent.remove(old)
-    tags = [qn(tag) for tag in order]
-    later = set(tags[tags.index(child.tag) + 1:]) if child.tag in tags else set(tags)
-    for sibling in parent:
-        if sibling.tag in later:
-            sibling.addprevious(child)
-            return child
-    parent.append(child)
-    return child
+    return put(parent, child, [qn(tag) for tag in order])
 
 
 def _ppr(target):
