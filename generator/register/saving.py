@@ -143,7 +143,9 @@ def _judge(reg: Register, data: Any, reason: str, base_version: int | None, draf
         raise CaseError("sagen skal være et JSON-objekt med sektionerne")
     if base_version is None and VERSION_KEY in data:
         base_version = _version_number(data[VERSION_KEY])
-    data = {k: copy.deepcopy(v) for k, v in data.items() if k not in NOT_CASE_DATA}
+    # The stored text is made below, before the caller gets control back; the validator gets
+    # its own copy (it normalises in place), so the caller's data is read, never kept or changed.
+    data = {k: v for k, v in data.items() if k not in NOT_CASE_DATA}
     tasks: list[tuple] = []
     try:
         case = reg.engine.validate(copy.deepcopy(data), now=now)

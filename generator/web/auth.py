@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import (Blueprint, Flask, current_app, g, redirect, render_template, request, session,
                    url_for)
@@ -53,7 +54,9 @@ class User:
         return self.sees_all or created_by == self.name
 
 
+@lru_cache(maxsize=1)
 def local_user_name() -> str:
+    """The login name of the person at this computer (asked once: it does not change while serving)."""
     try:
         return getpass.getuser() or "lokal"
     except (KeyError, OSError):  # no login name (a container, a service account)

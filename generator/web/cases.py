@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from ..errors import CaseError, Problem, StaleCase, UnknownCase
 from ..register import cases as register_cases
+from ..register.access import log_access
 from ..register import saving as register_saving
 from ..register.cases import CaseRecord
 from ..register.listing import listed_cases
@@ -22,11 +21,12 @@ bp = Blueprint("cases", __name__)
 FIRST_SECTION = "incident"
 
 
-def visible_case(case_id: str) -> CaseRecord:
+def visible_case(case_id: str, log: bool = True) -> CaseRecord:
     """The case if the user may see it; 404 for a case that does not exist *or* is another's
-    (a leader learns nothing of other leaders' case numbers)."""
+    (a leader learns nothing of other leaders' case numbers). ``log=False``: the caller logs
+    what it does with the case instead (a save logs "save" in its own transaction)."""
     try:
-        record = register_cases.get_case(state.register(), case_id)
+        record = register_cases.get_case(state.register(), case_id, log=log)
     except UnknownCase:
         abort(404)
     if not g.user.may_see(record.created_by):
@@ -65,11 +65,16 @@ def _section_page(case_id: str | None, section: str):
     engine = state.engine()
     if section not in engine.forms.sections:
         abort(404)
-    record = visible_case(case_id) if case_id else None
-    case = copy.deepcopy(record.current.data) if record else {}
+    posted = request.method == "POST"
+    # A post is logged as what it does: a save as "save" (with the version, in one
+    # transaction), any page it shows instead as "show" (below).
+    record = visible_case(case_id, log=not posted) if case_id else None
+    # The record is this request's own (parsed from the register just now); a post replaces
+    # one section, so a copy of the top level keeps the record as read.
+    case = dict(record.current.data) if record else {}
     base_version = record.current.version if record else 0
     problems, stale, status = [], None, 200
-    if request.method == "POST":
+    if posted:
         base_version = _int(request.form.get("_base_version"), base_version)
         case[section] = parse_section(engine.forms, section, request.form, case)
         if record and section == FIRST_SECTION:  # the case number is the case's key: kept
@@ -94,16 +99,18 @@ def _section_page(case_id: str | None, section: str):
             else:
                 problems = [] if saved.valid else state.problems_of(case)
                 if not problems:
-                    flash(f"Gemt som version {saved.version}.", "success")
-                    return redirect(url_for("cases.section", case_id=saved.case_id, section=section))
-                flash(f"Gemt som kladde (version {saved.version}). Ret fejlene, før der kan dannes dokumenter.",
+                    state.notice(f"Gemt som version {saved.version}.", "success")
+                    return redirect(url_for("cases.section", case_id=saved.case_id, section=section), 303)
+                state.notice(f"Gemt som kladde (version {saved.version}). Ret fejlene, før der kan dannes dokumenter.",
                       "warning")
                 if saved.case_id != case_id:  # a new case: its own address from now on
-                    return redirect(url_for("cases.section", case_id=saved.case_id, section=section, fejl=1))
-                record = visible_case(case_id)
+                    return redirect(url_for("cases.section", case_id=saved.case_id, section=section, fejl=1), 303)
+                record = visible_case(case_id, log=False)
                 base_version = record.current.version
     elif record and request.args.get("fejl"):
         problems = state.problems_of(case)
+    if posted and record is not None:
+        log_access(state.register(), "show", record.id)
     widgets = section_widgets(engine.forms, section, case.get(section), by_path(problems, section),
                               readonly={"incident.case_id"} if record else set())
     items = summary(problems, section, widgets,

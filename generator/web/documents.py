@@ -13,7 +13,7 @@ import re
 import zipfile
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup
 
 from ..case.fields import field_rules
@@ -159,11 +159,11 @@ def plan(case_id: str):
                 register_saving.save(register, data, reason=f"handleplan: {item_id} udført",
                                       base_version=int(request.form.get("_base_version") or 0))
         except StaleCase as err:
-            flash(err.lines()[0], "error")
+            state.notice(err.lines()[0], "error")
         except CaseError as err:
-            flash("Opgaven kunne ikke markeres som udført: " + "; ".join(err.lines()), "error")
+            state.notice("Opgaven kunne ikke markeres som udført: " + "; ".join(err.lines()), "error")
         else:
-            flash("Opgaven er markeret som udført, og sagen er gemt i en ny version.", "success")
+            state.notice("Opgaven er markeret som udført, og sagen er gemt i en ny version.", "success")
         return redirect(url_for("documents.plan", case_id=case_id))
     items = engine.checklist(case, today=state.today()) if case is not None else []
     markable = {item.id for item in items if not item.done and done_field(engine, item.id)}

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Iterator
 from datetime import date
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, flash, g, session
 
 from ..engine import Engine
 from ..errors import CaseError, Problem
@@ -66,6 +66,15 @@ def durable() -> Iterator[Register]:
         yield opened
     finally:
         opened.conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def notice(text: str, category: str) -> None:
+    """A message for the next page, replacing any the person has not been shown yet: the page
+    tells the newest state, and a client that posts without following the redirect (a script,
+    a double click) must not grow the signed session cookie with every post until the browser
+    drops it (logged out) and every request re-reads it."""
+    session.pop("_flashes", None)
+    flash(text, category)
 
 
 def today() -> date:

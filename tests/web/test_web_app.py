@@ -48,7 +48,7 @@ def test_post_without_csrf_token_is_refused_and_nothing_is_saved(client, app):
 
 def test_draft_keeps_input_and_names_problems(post, client):
     response = post("/sager/ny", {"incident.case_id": "DRAFT-1", "incident.location": "Skranke 1"})
-    assert response.status_code == 302
+    assert response.status_code == 303  # See Other: the page after a post is fetched with GET
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="Skranke 1"' in page
     assert '<a href="#f-incident-description">Beskrivelse af hændelsen skal udfyldes</a>' in page
