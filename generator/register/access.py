@@ -32,6 +32,7 @@ ACTIONS = {
     "download": "dokument hentet",
     "login": "logget ind",
     "login_failed": "mislykket log-ind",
+    "login_refused": "log-ind afvist efter for mange mislykkede forsøg",
     "logout": "logget ud",
     "verify": "dokumenter kontrolleret mod registret",
 }

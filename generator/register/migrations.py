@@ -133,8 +133,28 @@ CREATE TABLE manifests (
 CREATE INDEX manifests_case ON manifests (case_id, id);
 """
 
+#: Schema step 5: the web form's settings (the secret its session cookies are signed with:
+#: made once, random, never shown or logged) and the failed logins of the last minutes, per
+#: name typed and client address, for the login limit (no password, no case data).
+STEP_5 = """
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+
+-- at: seconds since the epoch (UTC). Rows older than the limit's window are deleted.
+CREATE TABLE login_failures (
+    id      INTEGER PRIMARY KEY,
+    at      REAL NOT NULL,
+    name    TEXT NOT NULL,
+    address TEXT NOT NULL
+);
+CREATE INDEX login_failures_name ON login_failures (name, at);
+CREATE INDEX login_failures_address ON login_failures (address, at);
+"""
+
 #: The steps in order; ``STEPS[n - 1]`` takes a database from version n-1 to n.
-STEPS: list[str] = [STEP_1, STEP_2, STEP_3, STEP_4]
+STEPS: list[str] = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5]
 
 #: The schema version this beredskab writes.
 LATEST = len(STEPS)

@@ -7,14 +7,14 @@ a temporary register file. Only this subpackage imports Flask.
 from __future__ import annotations
 
 import os
-
-import secrets
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from ..dates import long_date, long_datetime
+from ..register.session import Register
+from ..register.settings import session_secret
 
 #: Settings a caller may give create_app, with their defaults.
 DEFAULTS: dict[str, Any] = {
@@ -33,7 +33,6 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(DEFAULTS)
     app.config.update(
-        SECRET_KEY=secrets.token_bytes(32),  # sessions end with the process; no secret on disk
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="beredskab_session",
@@ -42,6 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
         RENDER_WORKERS=min(4, os.cpu_count() or 1),
     )
     app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        # Kept in the register (made once): a restart, or another server process on the same
+        # register, keeps the sessions valid. Opening it here also checks the register at start.
+        with Register.open(app.config["DB"], user="serve") as register:
+            app.config["SECRET_KEY"] = session_secret(register.conn)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["long_date"] = long_date

@@ -7,6 +7,8 @@
   (``--trust-proxy-user HEADER``); their role comes from the register's users, else leader.
 
 Every failed login is written to the register's access log (the name typed, never a password).
+After too many failures for a name or a client address, further tries are refused for a while
+(``register.logins``), each refusal logged too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from functools import lru_cache
 from flask import (Blueprint, Flask, current_app, g, redirect, render_template, request, session,
                    url_for)
 
+from ..register import logins as register_logins
 from ..register import users as register_users
 from ..register.access import log_access
 from . import state
@@ -33,6 +36,10 @@ OPEN_ENDPOINTS = {"auth.login", "static"}
 
 #: The one message of a failed login: never which of name and password was wrong.
 LOGIN_FAILED = "Forkert brugernavn eller adgangskode"
+
+#: The message of a try refused by the login limit (the same whether or not the user exists).
+LOGIN_LIMITED = ("For mange mislykkede forsøg på at logge ind. Vent {minutes} minutter, og prøv igen; "
+                 "kontakt support, hvis du har glemt din adgangskode")
 
 
 @dataclass(frozen=True)
@@ -97,20 +104,28 @@ def init_app(app: Flask) -> None:
 def login():
     if current_app.config["AUTH"] != "users":
         return redirect(url_for("cases.index"))
-    problems = []
+    problems, status = [], 200
     name = ""
     if request.method == "POST":
         name = request.form.get("name", "").strip()
         password = request.form.get("password", "")
+        address = request.remote_addr or "-"
         register = state.register()
-        if name and register_users.check_password(register.conn, name, password):
+        limit = register_logins.refused(register.conn, name, address)
+        if limit is not None:  # no password checked: the answer is the same for every name
+            log_access(register, "login_refused", None, user=name[:200] or "-")
+            problems, status = [{"text": LOGIN_LIMITED.format(minutes=limit.minutes), "href": "#f-name"}], 429
+        elif name and register_users.check_password(register.conn, name, password):
+            register_logins.clear_failures(register.conn, name)
             session.clear()
             session["user"] = name
             log_access(register, "login", None, user=name)
-            return redirect(url_for("cases.index"))
-        log_access(register, "login_failed", None, user=name[:200] or "-")
-        problems = [{"text": LOGIN_FAILED, "href": "#f-name"}]
-    return render_template("auth/login.html", problems=problems, name=name, active=None), (400 if problems else 200)
+            return redirect(url_for("cases.index"), 303)
+        else:
+            register_logins.record_failure(register.conn, name, address)
+            log_access(register, "login_failed", None, user=name[:200] or "-")
+            problems, status = [{"text": LOGIN_FAILED, "href": "#f-name"}], 400
+    return render_template("auth/login.html", problems=problems, name=name, active=None), status
 
 
 @bp.route("/log-ud", methods=["POST"])

@@ -90,7 +90,7 @@ def test_public_address_with_users_asks_for_login_and_secure_cookies(tmp_path):
     assert client.get("/").headers["Location"].endswith("/log-ind")
     page = client.get("/log-ind").get_data(as_text=True)
     response = client.post("/log-ind", data={"name": "hr1", "password": PASSWORD, "csrf_token": csrf_of(page)})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "Secure" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
     assert "hr1 (HR)" in client.get("/").get_data(as_text=True)
 

@@ -165,6 +165,20 @@ def test_wrong_password_is_refused_and_logged(new_page, server):
     assert ("leder1", "login_failed", None) in rows
 
 
+def test_too_many_failed_logins_are_refused_with_a_danish_message(new_page, server):
+    from beredskab.register.logins import MAX_PER_NAME
+
+    page = new_page(None)
+    for _ in range(MAX_PER_NAME + 1):
+        login(page, "gaetter", "forkert-kode")
+    expect(page.get_by_role("alert")).to_contain_text("For mange mislykkede forsøg på at logge ind")
+    expect(page.get_by_label("Brugernavn")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    with sqlite3.connect(server["db"]) as conn:
+        rows = conn.execute("SELECT user FROM access_log WHERE action = 'login_refused'").fetchall()
+    assert ("gaetter",) in rows
+
+
 def test_leader_does_not_see_another_leaders_case(new_page, server, example_data):
     data = example_data("counter_violence")
     data["incident"]["case_id"] = "WEB-OTHER-1"
