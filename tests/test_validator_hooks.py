@@ -90,3 +90,19 @@ def test_prepared_schema_is_shared_safely_between_threads(forms, phone_threat_da
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(outcome, inputs)) == expected
     assert isinstance(expected[1], tuple) and "brevdue" not in expected[1][0]
+
+
+def test_cerberus_imported_without_importlib_metadata_has_its_own_version():
+    """case/_cerberus.py answers Cerberus's one importlib.metadata call from its dist-info (issue 19)."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from beredskab.case._validator import cerberus\n"
+              "assert 'importlib.metadata' not in sys.modules, 'Cerberus imported importlib.metadata anyway'\n"
+              "import importlib.metadata\n"
+              "print(cerberus.__version__, importlib.metadata.version('Cerberus'))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, f"Cerberus {cerberus.__version__} changed how it imports: {result.stderr[-500:]}"
+    ours, theirs = result.stdout.split()
+    assert ours == theirs == cerberus.__version__, f"Cerberus's version read from its dist-info is wrong: {ours}"

@@ -23,11 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from cerberus import SchemaError
-
 from ._validator import CaseValidator, DanishErrorHandler, PreparedSchema, prepare_schema, schema_digest
+from cerberus import SchemaError  # after _validator, which imports Cerberus
 from .upgrade import upgrade
-from ..cache_folder import cache_folder
+from ..cache_folder import PrivateFolder, cache_folder
 from ..errors import CaseError, FormError, shown
 from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
 
@@ -74,6 +73,8 @@ class Forms:
     prepared: PreparedSchema | None = field(default=None, compare=False, repr=False)
     #: plan.yaml ``workplace`` and ``address``, for mapping old case files (``upgrade``).
     letterhead: dict = field(default_factory=dict)
+    #: The forms are the bundled default pack's alone (no department's pack over them).
+    trusted: bool = False
 
     @property
     def sections(self) -> list[str]:
@@ -89,7 +90,7 @@ class Forms:
         """A validator for whole cases (sections at the top level)."""
         # A new validator per case is cheap; checking the schema is not, so that was done once.
         return CaseValidator(self.prepared or self.schema, error_handler=DanishErrorHandler(self.schema), now=now,
-                             deadlines=self.deadlines)
+                             deadlines=self.deadlines, trusted=self.trusted)
 
     def label(self, list_name: str, key: str) -> str:
         """The Danish label of a choice; the key itself if unknown."""
@@ -116,11 +117,12 @@ def load_forms(pack: Pack) -> Forms:
     choices = {name: without_removed(items) if isinstance(items, dict) else items for name, items in choices.items()}
     schema: dict = {}
     versions: dict = {}
+    cache = cache_folder()
     for name in pack.form_names():
         files = pack.form_files(name)
         merged: Any = {}
         for path in files:
-            data = read_yaml(path)
+            data = read_yaml(path, cache)
             if not isinstance(data, dict) or len(data) != 1 or not isinstance(next(iter(data.values())), dict):
                 raise FormError("en formular skal have præcis ét felt på øverste niveau: sektionen", file=str(path))
             merged = deep_merge(merged, data)
@@ -132,14 +134,14 @@ def load_forms(pack: Pack) -> Forms:
             schema[section]["default"] = None
         versions[section] = (rules.get("meta") or {}).get("version")
     try:
-        prepared = _prepared(schema)
+        prepared = _prepared(schema, cache)
     except SchemaError as err:
         raise FormError(f"formularerne er ikke et gyldigt Cerberus-skema: {_schema_error_path(err)}") from err
     deadlines = pack.settings.get("deadlines")
     letterhead = {key: pack.settings.get(key) for key in ("workplace", "address")}
     return Forms(schema=schema, choices={k: dict(v) for k, v in choices.items()}, versions=versions,
                  deadlines=dict(deadlines) if isinstance(deadlines, dict) else {}, prepared=prepared,
-                 letterhead=letterhead)
+                 letterhead=letterhead, trusted=pack.trusted)
 
 
 def fill_defaults_from(document: dict, schema: dict) -> dict:
@@ -165,10 +167,9 @@ def fill_defaults_from(document: dict, schema: dict) -> dict:
     return document
 
 
-def _prepared(schema: dict) -> PreparedSchema:
+def _prepared(schema: dict, folder: PrivateFolder | None) -> PreparedSchema:
     """The schema expanded and checked by Cerberus; the check (most of loading the forms) is
     skipped when the private cache folder records that Cerberus accepted the same schema before."""
-    folder = cache_folder()
     marker = f"forms-{schema_digest(schema)}.checked"
     checked = folder is not None and folder.exists(marker)  # only the user's own record counts
     prepared = prepare_schema(schema, checked=checked)

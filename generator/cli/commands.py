@@ -21,16 +21,36 @@ from ..version import __version__
 from ._console import flush_stdout, os_error_message, silence_stdout, take_debug, utf8_streams
 from ._danish import DanishBadParameter, DanishGroup, danish_usage_error
 from ._debug import scrubbed_traceback
-from .cases import cases_group, overdue_command, stats_command
-from .plan import plan_group
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, now_of, out_option,  # noqa: F401
                       pdf_option, plan_option, run_today_option, set_option, today_option)
-from . import web as web_commands
 from ..errors import BeredskabError
+
+
+#: Commands whose module is imported only when the command runs (or help lists it): the
+#: register's and the web form's modules are not loaded by ``generate`` or ``batch``.
+LAZY_COMMANDS = {
+    "plan": ("plan", "plan_group"),
+    "cases": ("cases", "cases_group"),
+    "overdue": ("cases", "overdue_command"),
+    "stats": ("cases", "stats_command"),
+    "serve": ("web", "serve_command"),
+    "users": ("web", "users_group"),
+}
 
 
 class BeredskabGroup(DanishGroup):
     """The ``beredskab`` command group; the one place errors are shown."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, name = LAZY_COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(f"{__package__}.{module}"), name), cmd_name)
+        return self.commands.get(cmd_name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # --debug may stand anywhere, also after the command (`beredskab generate sag.json --debug`).
@@ -81,7 +101,7 @@ class BeredskabGroup(DanishGroup):
             return err.ctx.command_path
         path, group = ["beredskab"], self
         for arg in argv:  # click's parser leaves out the context for some errors: follow the words
-            command = group.commands.get(arg) if isinstance(group, click.Group) else None
+            command = group.get_command(None, arg) if isinstance(group, click.Group) else None
             if command is None:
                 if not arg.startswith("-"):
                     break
@@ -370,12 +390,3 @@ def main() -> None:
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
-
-
-# The plan pack's commands (cli/plan.py) and the case register's (cli/cases.py).
-cli.add_command(plan_group)
-cli.add_command(cases_group)
-cli.add_command(overdue_command)
-cli.add_command(stats_command)
-cli.add_command(web_commands.serve_command)
-cli.add_command(web_commands.users_group)
