@@ -36,6 +36,7 @@ from .rules.obligations import Obligations, load as load_obligations
 
 if TYPE_CHECKING:  # imported where used: the default pack and runs without --pdf never need them
     from ._isolation import WorkerPool
+    from .output.group import GroupCommit
 
 #: Names a template sees besides the case sections (see Engine.context).
 CONTEXT_NAMES = ("plan", "choices", "today", "rules", "doc", "employee")
@@ -331,9 +332,13 @@ class Engine:
         return build_document(html, reference, resolve_asset=resolve_asset, properties=properties)
 
     def write(self, case: Case, out_dir: str | Path, names: Iterable[str] = (), force: bool = False,
-              today: date | None = None, pdf: bool = False, now: datetime | None = None) -> list[Path]:
+              today: date | None = None, pdf: bool = False, now: datetime | None = None,
+              group: GroupCommit | None = None) -> list[Path]:
         """Render the chosen documents of ``case`` (and PDF/A copies) and write them with the
         case's manifest into ``out_dir/<case id>/``, all or none; return the documents' paths.
+
+        With ``group`` (``output/group.py``, a batch's chunk) the files are staged in it
+        and written by its ``commit()``, which says whether they were; without ``pdf`` only.
 
         When the PDFs cannot be made (no LibreOffice), the Word documents are still
         written, and then the EnvironmentFailure is raised. With ``pdf`` and without
@@ -378,9 +383,15 @@ class Engine:
                     files[pdf_path] = pdfs[pdf_path.name]
                     entries[pdf_path.name] = manifest.pdf_entry(entries[path.name], path.name, files[pdf_path], now)
         manifest_path = folder / manifest.MANIFEST_NAME
-        with case_folder_lock(folder):  # one run at a time: the manifest read is the one replaced
+
+        def with_manifest() -> dict[Path, bytes]:  # under the folder's lock: the manifest read is the one replaced
             files[manifest_path] = manifest.merged(folder, case.id, entries, now)
-            written = write_all(files, force=force, replace=[manifest_path])
+            return files
+
+        if group is not None and not pdf:
+            return group.stage(folder, with_manifest, force=force, replace=[manifest_path])
+        with case_folder_lock(folder):  # one run at a time
+            written = write_all(with_manifest(), force=force, replace=[manifest_path])
         if failure is not None:
             for problem in failure.problems:  # tell the user what did happen, then what did not
                 problem.reason += "; Word-dokumenterne er skrevet"

@@ -16,7 +16,10 @@ NO_PACK = {("plan", "init"), ("plan", "defaults"), ("verify",), ("users", "add")
 
 
 def all_commands(group: click.Group = cli, prefix: tuple = ()):
-    for name, command in group.commands.items():
+    # list_commands/get_command: click's API for a group that loads commands lazily (cli/commands.py)
+    with click.Context(group) as ctx:
+        commands = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    for name, command in commands.items():
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
         else:

@@ -5,7 +5,9 @@ time (a file name, or one line of a JSON Lines file) and hands chunks of them to
 worker processes, keeping only a few chunks in flight, so memory stays flat over
 thousands of cases. Each worker loads the :class:`~generator.engine.Engine` once
 (forms, compiled templates, the reference document) and writes each case's
-documents itself through ``Engine.generate``; only the file names come back.
+documents itself through ``Engine.write``; only the file names come back. A chunk's
+cases are written together (``output/group.py``: one disk sync for the chunk, not
+three per case), and reported as written only once they are on disk.
 A case that is refused (bad data, a file already there) does not stop the rest:
 its first Danish message is kept for the summary.
 """
@@ -26,6 +28,7 @@ from typing import Iterable, Iterator
 from ..case.model import Case
 from ..engine import Engine
 from ..errors import BeredskabError, CaseError
+from ..output.group import GroupCommit
 
 #: Cases handed to a worker at a time, and chunks kept in flight per worker.
 CHUNK_SIZE = 8
@@ -209,11 +212,29 @@ def _terminated(signum, frame) -> None:
 
 
 def _run_chunk(sources: list[Source]) -> list[Outcome]:
-    return [_run_one(source) for source in sources]
+    """Generate a chunk of cases; their files are made durable together (``output/group.py``),
+    and each case's Outcome says it was written only after that."""
+    group = GroupCommit()
+    staged: list[Source] = []
+    outcomes: dict[int, Outcome] = {}
+    try:
+        for source in sources:
+            outcome = _run_one(source, group)
+            if outcome is None:
+                staged.append(source)
+            else:
+                outcomes[source.index] = outcome
+        for source, committed in zip(staged, group.commit()):
+            outcomes[source.index] = _outcome(source, committed.documents, committed.error)
+    except BaseException as err:
+        group.abandon(err)
+        raise
+    return [outcomes[source.index] for source in sources]
 
 
-def _run_one(source: Source) -> Outcome:
-    """Generate one case's documents; a refusal becomes an Outcome, never an exception."""
+def _run_one(source: Source, group: GroupCommit | None = None) -> Outcome | None:
+    """Generate one case's documents; a refusal becomes an Outcome, never an exception.
+    With ``group``, None: the case is staged in it, its Outcome comes with the commit."""
     job = _JOB
     assert job is not None, "the worker was not initialised"
     engine = _engine(job.plan_dir)
@@ -222,14 +243,23 @@ def _run_one(source: Source) -> Outcome:
         names = engine.missing(case, job.out_dir, job.names, job.today, job.pdf) if job.skip_existing else job.names
         if job.skip_existing and not names:
             return Outcome(source.index, source.where, skipped=True)
-        written = engine.write(case, job.out_dir, names, force=job.force, today=job.today, pdf=job.pdf)
+        written = engine.write(case, job.out_dir, names, force=job.force, today=job.today, pdf=job.pdf,
+                               group=group)
+        if group is not None and not job.pdf:
+            return None
+        return _outcome(source, written)
+    except Exception as err:  # noqa: BLE001 - one broken case must not stop the others
+        return _outcome(source, [], err)
+
+
+def _outcome(source: Source, written: list, error: BaseException | None = None) -> Outcome:
+    if error is None:
         return Outcome(source.index, source.where, written=tuple(str(p) for p in written))
-    except BeredskabError as err:
-        return Outcome(source.index, source.where, problems=tuple(_relative_lines(err, source)),
-                       exit_code=err.exit_code)
-    except Exception:  # noqa: BLE001 - one broken case must not stop the others
-        return Outcome(source.index, source.where, exit_code=1, problems=(
-            "intern fejl ved denne sag; kør den alene med 'beredskab --debug generate' og kontakt support",))
+    if isinstance(error, BeredskabError):
+        return Outcome(source.index, source.where, problems=tuple(_relative_lines(error, source)),
+                       exit_code=error.exit_code)
+    return Outcome(source.index, source.where, exit_code=1, problems=(
+        "intern fejl ved denne sag; kør den alene med 'beredskab --debug generate' og kontakt support",))
 
 
 def _load(engine: Engine, source: Source, now: datetime | None) -> Case:
@@ -286,8 +316,8 @@ def run_batch(
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1:
         _init_worker(job)
-        for source in sources:
-            yield _run_one(source)
+        for chunk in _chunks(sources):
+            yield from _run_chunk(chunk)
         return
     from ..word import writer as word # noqa: F401 - imported once here, so forked workers start warm
 
@@ -327,18 +357,24 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _stream(pool: ProcessPoolExecutor, sources: Iterator[Source], in_flight: int) -> Iterator[Outcome]:
-    """Submit chunks while at most ``in_flight`` are pending; yield results oldest first."""
-    pending: deque[Future] = deque()
+def _chunks(sources: Iterator[Source]) -> Iterator[list[Source]]:
+    """The sources in lists of CHUNK_SIZE (the last one shorter)."""
     chunk: list[Source] = []
     for source in sources:
         chunk.append(source)
         if len(chunk) == CHUNK_SIZE:
-            pending.append(pool.submit(_run_chunk, chunk))
+            yield chunk
             chunk = []
-            while len(pending) >= in_flight:
-                yield from pending.popleft().result()
     if chunk:
+        yield chunk
+
+
+def _stream(pool: ProcessPoolExecutor, sources: Iterator[Source], in_flight: int) -> Iterator[Outcome]:
+    """Submit chunks while at most ``in_flight`` are pending; yield results oldest first."""
+    pending: deque[Future] = deque()
+    for chunk in _chunks(sources):
         pending.append(pool.submit(_run_chunk, chunk))
+        while len(pending) >= in_flight:
+            yield from pending.popleft().result()
     while pending:
         yield from pending.popleft().result()

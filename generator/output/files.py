@@ -134,48 +134,93 @@ def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[P
     :param private: files 0600 in folders 0700 (personal data); False for files
         anyone may read (0644 in 0755: a plan pack).
     """
-    mode = FILE_MODE if private else PUBLIC_FILE_MODE
-    targets = list(files)
-    replace = set(replace)
-
-    def check() -> None:
-        check_targets([t for t in targets if t not in replace], force)
-        check_targets([t for t in targets if t in replace], True)
-
-    temps: dict[Path, Path] = {}
-    backups: dict[Path, Path] = {}
-    placed: list[Path] = []
+    staging = Staging(files, force, replace, private)
     try:
-        check()
-        for folder in dict.fromkeys(t.parent for t in targets):  # once each: on Windows a program runs
-            ensure_dir(folder, private)
-        for target, data in files.items():
-            remove_stale_temps(target)
-            # A private folder passes its Windows ACL on to the files made in it.
-            temps[target] = _write_temp(target, data, mode, folder_private=True)
-        # Check again right before moving: another process may have created a file meanwhile.
-        check()
-        for target in targets:
-            if target.exists():
-                backups[target] = _write_temp(target, target.read_bytes(), mode, folder_private=True)
-            _place(temps[target], target)
-            placed.append(target)
-        for folder in dict.fromkeys(t.parent for t in targets):
-            _fsync_dir(folder)
+        staging.write_temps()
+        staging.place()
+        staging.sync_folders()
     except BaseException as err:
-        _roll_back(placed, backups)
-        remove_own_temps(dict.fromkeys(t.parent for t in targets))  # also one an interrupt left half-made
-        if isinstance(err, PermissionError):
-            folder = Path(err.filename).parent if err.filename else None
-            raise OutputError(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})",
-                              file=folder and str(folder)) from err
-        if isinstance(err, OSError):
-            raise EnvironmentFailure(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})") from err
+        staging.roll_back()
+        failure = write_failure(err)
+        if failure is not None:
+            raise failure from err
         raise
     finally:
-        for temp in [*temps.values(), *backups.values()]:
+        staging.discard()
+    return staging.targets
+
+
+class Staging:
+    """One all-or-nothing write in its steps: every file (and a copy of each one it replaces) to a
+    temp file beside it; then, checked again, all moved into place; a failure rolls them back.
+
+    :func:`write_all` runs the steps for one run; ``output/group.py`` runs them for a batch's
+    chunk of cases, with one disk sync for all of their temp files.
+    """
+
+    def __init__(self, files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = (),
+                 private: bool = True):
+        self.files = files
+        self.force = force
+        self.replace = set(replace)
+        self.private = private
+        self.targets = list(files)
+        self.folders = list(dict.fromkeys(t.parent for t in self.targets))  # once each: on Windows a program runs
+        self.temps: dict[Path, Path] = {}
+        self.backups: dict[Path, Path] = {}
+        self.placed: list[Path] = []
+
+    def check(self) -> None:
+        check_targets([t for t in self.targets if t not in self.replace], self.force)
+        check_targets([t for t in self.targets if t in self.replace], True)
+
+    def write_temps(self, sync: bool = True) -> None:
+        """Every file to its temp file, and a copy of each file it replaces (for a roll-back);
+        flushed to disk one by one unless ``sync`` is False (the caller syncs them all at once)."""
+        mode = FILE_MODE if self.private else PUBLIC_FILE_MODE
+        self.check()
+        for folder in self.folders:
+            ensure_dir(folder, self.private)
+        for target, data in self.files.items():
+            remove_stale_temps(target)
+            # A private folder passes its Windows ACL on to the files made in it.
+            self.temps[target] = _write_temp(target, data, mode, folder_private=True, sync=sync)
+        for target in self.targets:
+            if target.exists():
+                self.backups[target] = _write_temp(target, target.read_bytes(), mode, folder_private=True, sync=sync)
+
+    def place(self) -> None:
+        """Move every temp file into place; checked again first: another process may have created a file meanwhile."""
+        self.check()
+        for target in self.targets:
+            _place(self.temps[target], target)
+            self.placed.append(target)
+
+    def sync_folders(self) -> None:
+        for folder in self.folders:
+            _fsync_dir(folder)
+
+    def roll_back(self) -> None:
+        """Undo what was placed (old content back, new files removed) and remove the temp files,
+        also one an interrupt left half-made."""
+        _roll_back(self.placed, self.backups)
+        self.placed = []
+        remove_own_temps(self.folders)
+
+    def discard(self) -> None:
+        """Remove the temp files and copies that are left (after the moves, or a roll-back)."""
+        for temp in [*self.temps.values(), *self.backups.values()]:
             _unlink_quietly(temp)
-    return targets
+
+
+def write_failure(err: BaseException) -> OutputError | EnvironmentFailure | None:
+    """The Danish error for an OS error that stopped a write; None for anything else (re-raised as it is)."""
+    if isinstance(err, PermissionError):
+        folder = Path(err.filename).parent if err.filename else None
+        return OutputError(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})", file=folder and str(folder))
+    if isinstance(err, OSError):
+        return EnvironmentFailure(f"dokumenterne kunne ikke skrives ({danish_os_error(err)})")
+    return None
 
 
 def _refuse_read_only(folder: Path) -> None:
@@ -299,8 +344,9 @@ def replace_file(target: Path, data: bytes, private: bool = True, overwrite: boo
     return target
 
 
-def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private: bool = False) -> Path:
-    """Write ``data`` to a temp file with ``mode`` in the target's folder, flushed to disk.
+def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private: bool = False,
+                sync: bool = True) -> Path:
+    """Write ``data`` to a temp file with ``mode`` in the target's folder, flushed to disk unless not ``sync``.
 
     :param folder_private: the folder is private already, so on Windows the file
         has the right ACL from it (no ``icacls`` per file).
@@ -311,8 +357,9 @@ def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private
         restrict_file(fd, temp, mode, folder_private=folder_private)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -1,0 +1,190 @@
+"""Group commit: the writes of a batch's chunk of cases made durable with one disk sync, not three per case.
+
+``write_all`` flushes each file of a case (document, manifest) and then its folder
+to disk: three syncs per case, each waiting for the disk. A :class:`GroupCommit`
+runs the same steps (``files.Staging``) for several cases together:
+
+1. :meth:`GroupCommit.stage`: per case, its folder is locked (``lock``), its files
+   (with the manifest, read under the lock) are written to temp files beside their
+   targets, not yet flushed;
+2. :meth:`GroupCommit.commit`: one sync of the file system makes every temp file
+   of the chunk durable; then, case by case, they are checked again and moved into
+   place (a case that fails is rolled back alone and gets its error); one more sync
+   makes the moves durable; only then are the cases reported as written.
+
+So every guarantee of ``files.write_all`` holds per case: all or nothing, no half
+file (a file is moved into place only after its content is on disk), nothing
+replaced without force, no temp file left. A case is reported as written only
+after the sync that makes it durable. An interrupt (Ctrl-C, SIGTERM) during the
+commit rolls back every case of the chunk that was moved already: none of them was
+reported yet, so nothing reported is missing and nothing unreported is new.
+
+The sync is Linux's ``syncfs`` (one per file system of the chunk's folders). Where
+there is none (macOS, Windows), each temp file is flushed as it is written and each
+folder after the moves, as ``write_all`` does: the same guarantees, without the saving.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .files import Staging, write_failure
+from .lock import case_folder_lock
+
+
+@dataclass
+class _Stage:
+    folder: Path
+    lock: AbstractContextManager
+    staging: Staging
+    documents: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Committed:
+    """What became of one staged case: the documents written, or the error that stopped it."""
+
+    documents: list[Path]
+    error: BaseException | None = None
+
+
+class GroupCommit:
+    """Cases staged one by one and committed together (see the module docstring)."""
+
+    def __init__(self, syncfs: Callable[[int], None] | None | bool = True):
+        """:param syncfs: the file-system sync (default: Linux's ``syncfs`` where there is one);
+        None flushes file by file as ``write_all`` does."""
+        self._syncfs = _syncfs() if syncfs is True else syncfs
+        self._stages: list[_Stage] = []
+        self._done: list[Committed] = []
+
+    def stage(self, folder: Path, make_files: Callable[[], dict[Path, bytes]], force: bool = False,
+              replace: Iterable[Path] = ()) -> list[Path]:
+        """Lock ``folder`` and write the files ``make_files()`` returns (called under the lock) to
+        temp files; return the documents it will write (its files but those in ``replace``).
+
+        Raises as ``write_all`` does when the case cannot be staged (nothing of it is left).
+        A folder staged already (the same case twice in a chunk) commits what is staged first.
+        """
+        if any(stage.folder == folder for stage in self._stages):
+            self._commit_staged()
+        lock = case_folder_lock(folder)
+        lock.__enter__()
+        try:
+            files = make_files()
+            staging = Staging(files, force, replace)
+            try:
+                staging.write_temps(sync=self._syncfs is None)
+            except BaseException as err:
+                staging.roll_back()
+                staging.discard()
+                failure = write_failure(err)
+                if failure is not None:
+                    raise failure from err
+                raise
+        except BaseException as err:
+            lock.__exit__(type(err), err, err.__traceback__)
+            raise
+        replaced = set(replace)
+        documents = [path for path in files if path not in replaced]
+        self._stages.append(_Stage(folder, lock, staging, documents))
+        return documents
+
+    def commit(self) -> list[Committed]:
+        """Make every staged case durable and put it in place; one result per :meth:`stage`, in order."""
+        self._commit_staged()
+        done, self._done = self._done, []
+        return done
+
+    def abandon(self, error: BaseException) -> None:
+        """Drop what is staged and not committed, because of ``error`` (an interrupt): its temp
+        files removed, its folders unlocked, and removed again where the case created them."""
+        stages, self._stages = self._stages, []
+        for stage in stages:
+            stage.staging.roll_back()
+            stage.staging.discard()
+            self._release(stage, error)
+
+    def _commit_staged(self) -> None:
+        stages, self._stages = self._stages, []
+        results: list[Committed] = []
+        try:
+            self._sync([temp for stage in stages for temp in stage.staging.temps.values()]
+                       + [temp for stage in stages for temp in stage.staging.backups.values()])
+            for stage in stages:
+                try:
+                    stage.staging.place()
+                except Exception as err:  # noqa: BLE001 - this case is refused; the others go on
+                    stage.staging.roll_back()
+                    results.append(Committed([], write_failure(err) or err))
+                else:
+                    results.append(Committed(stage.documents))
+            placed = [stage for stage, result in zip(stages, results) if result.error is None]
+            if self._syncfs is None:
+                for stage in placed:
+                    stage.staging.sync_folders()
+            else:
+                self._sync([stage.folder for stage in placed])
+        except BaseException as err:  # an interrupt, or a sync that failed: nothing of the chunk stays
+            for stage in stages:
+                stage.staging.roll_back()
+            failure = write_failure(err)
+            if failure is None:
+                for stage in stages:
+                    self._release(stage, err)
+                raise
+            results = [Committed([], failure) for _ in stages]
+        for stage, result in zip(stages, results):
+            stage.staging.discard()
+            self._release(stage, result.error)
+        self._done.extend(results)
+
+    def _sync(self, paths: list[Path]) -> None:
+        """One ``syncfs`` per file system holding ``paths`` (nothing when they were flushed one by one)."""
+        if self._syncfs is None or not paths:
+            return
+        devices: dict[int, Path] = {}
+        for path in paths:
+            devices.setdefault(os.stat(path).st_dev, path)
+        for path in devices.values():
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                self._syncfs(descriptor)
+            finally:
+                os.close(descriptor)
+
+    @staticmethod
+    def _release(stage: _Stage, error: BaseException | None) -> None:
+        if error is None:
+            stage.lock.__exit__(None, None, None)
+        else:  # a folder the case created is removed again when it is left empty
+            stage.lock.__exit__(type(error), error, error.__traceback__)
+
+
+@lru_cache(maxsize=1)
+def _syncfs() -> Callable[[int], None] | None:
+    """Linux's ``syncfs(fd)``: every file and folder change of the file system holding ``fd``
+    on disk, waited for (errors reported since Linux 5.8). None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = ctypes.c_int
+
+    def syncfs(descriptor: int) -> None:
+        if function(descriptor) != 0:
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number))
+
+    return syncfs
