@@ -350,7 +350,7 @@ class Engine:
         now = now.replace(microsecond=0)
         evaluation = self.evaluate(case, today)
         reference = self.pack.find_asset(REFERENCE_NAME)
-        reference_sha256 = manifest.sha256(reference.read_bytes()) if reference else None
+        reference_sha256 = manifest.file_sha256(reference) if reference else None
         case_sha256 = manifest.case_hash(case.data)
         files: dict[Path, bytes] = {}
         entries: dict[str, dict] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +198,22 @@ def test_manifest_template_sources_are_read_again_when_a_template_changes(tmp_pa
     assert again["incident_note.html.j2"].endswith("{# anden udgave #}")
     assert {k: v for k, v in again.items() if k != "incident_note.html.j2"} == {
         k: v for k, v in first.items() if k != "incident_note.html.j2"}
+
+
+def test_a_files_hash_is_kept_per_process_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    """The reference document is hashed once per batch, not once per case (issue 19)."""
+    import os
+
+    from beredskab.output import manifest as manifest_module
+
+    path = tmp_path / "reference.docx"
+    path.write_bytes(b"first")
+    assert manifest_module.file_sha256(path) == manifest_module.sha256(b"first")
+    reads: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    assert manifest_module.file_sha256(path) == manifest_module.sha256(b"first")
+    assert reads == []
+    path.write_bytes(b"second")  # same size: the modification time tells
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert manifest_module.file_sha256(path) == manifest_module.sha256(b"second")

@@ -37,6 +37,22 @@ def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
+#: Per process: a file's SHA-256 by its path, size and modification time (the reference document,
+#: hashed for every case's manifest; a batch reads and hashes it once).
+_FILE_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of the file at ``path``; read again when its size or modification time changed."""
+    status = path.stat()
+    key = (str(path), status.st_size, status.st_mtime_ns)
+    if key not in _FILE_HASHES:
+        if len(_FILE_HASHES) > 64:
+            _FILE_HASHES.clear()
+        _FILE_HASHES[key] = sha256(path.read_bytes())
+    return _FILE_HASHES[key]
+
+
 def case_hash(case: dict) -> str:
     """SHA-256 of the normalised case as canonical JSON (sorted keys, ISO dates)."""
     text = json.dumps(to_json(case), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
