@@ -43,12 +43,14 @@ EXAMPLE = ROOT / "examples" / "vold-skranke.json"
 TARGETS = {"form": 150, "save": 150, "preview": 250}
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen, int]:
+def start_server(db: Path, processes: int | None = None) -> tuple[subprocess.Popen, int]:
     code = ("import logging, sys; from beredskab.web.server import serve; "
             # waitress warns of every queued request; 20 clients on its 8 threads queue by design
             "logging.getLogger('waitress.queue').setLevel(logging.ERROR); "
-            "serve(host='127.0.0.1', port=0, db=sys.argv[1], echo=lambda t: print(t, flush=True))")
-    process = subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, text=True)
+            "serve(host='127.0.0.1', port=0, db=sys.argv[1], echo=lambda t: print(t, flush=True), "
+            "processes=None if sys.argv[2] == 'default' else int(sys.argv[2]))")
+    process = subprocess.Popen([sys.executable, "-c", code, str(db), str(processes or "default")],
+                               stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     port = int(re.search(r":(\d+)/", line).group(1))
     return process, port
@@ -173,22 +175,27 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
+    from beredskab.web.server import default_processes
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds each client waits between requests (0: none, the default)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="server processes (default: beredskab serve's own default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "register.sqlite3"
         ids = seed(db, args.clients)
-        process, port = start_server(db)
+        process, port = start_server(db, args.processes)
         try:
             clients = [Client(port, case_id) for case_id in ids]
             for client in clients:
                 client.form()  # session, CSRF token and fields, as a browser that opened the page
             print(f"{args.clients} clients, {args.seconds:g} s per kind, think time {args.think:g} s, "
-                  f"server pid {process.pid} (waitress, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
+                  f"server pid {process.pid} (waitress, {args.processes or default_processes()} process(es), "
+                  f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
             print(f"{'kind':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'target p95':>10}")
             for kind in ("form", "save", "preview"):
                 run_kind(clients, kind, min(2.0, args.seconds))  # warm up

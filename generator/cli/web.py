@@ -21,14 +21,18 @@ from ..register.session import Register
 @plan_option
 @click.option("--trust-proxy-user", "proxy_header", default=None, metavar="HEADER",
               help="Stol på brugernavnet i denne header fra en proxy med log-ind (fx X-Remote-User).")
-def serve_command(host, port, db_path, plan_dir, proxy_header):
+@click.option("--processes", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
+              help="Serverprocesser, der deler adressen og registret (standard: én pr. kerne, højst to; "
+                   "én på Windows).")
+def serve_command(host, port, db_path, plan_dir, proxy_header, processes):
     """Start webformularen: udfyld, gem og dan sager i browseren.
 
     Eksempel: beredskab serve --port 8000
     """
     from ..web.server import serve  # Flask and waitress load only for this command
 
-    serve(host=host, port=port, db=db_path, plan=plan_dir, proxy_header=proxy_header, echo=click.echo)
+    serve(host=host, port=port, db=db_path, plan=plan_dir, proxy_header=proxy_header, echo=click.echo,
+          processes=processes)
 
 
 @click.group("users", cls=DanishGroup)

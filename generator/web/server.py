@@ -10,6 +10,7 @@ then ``Secure`` (the app must sit behind HTTPS).
 from __future__ import annotations
 
 import ipaddress
+import os
 from typing import Callable
 
 from ..errors import ServeError
@@ -20,8 +21,14 @@ from ..register.session import Register
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
-#: Waitress's worker threads: requests served at once.
+#: Waitress's worker threads per process: requests served at once.
 THREADS = 8
+
+
+def default_processes() -> int:
+    """Server processes unless ``--processes`` says otherwise: one per core, at most two
+    (measured in bench/README.md); one on Windows, where several are untested."""
+    return 1 if os.name == "nt" else max(1, min(2, os.cpu_count() or 1))
 
 
 def is_loopback(host: str) -> bool:
@@ -54,20 +61,53 @@ def app_config(host: str, db: str | None, plan: str | None, proxy_header: str | 
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, db: str | None = None, plan: str | None = None,
-          proxy_header: str | None = None, echo: Callable[[str], None] = print) -> None:
-    """Start the web form and serve until stopped (Ctrl-C)."""
+          proxy_header: str | None = None, echo: Callable[[str], None] = print,
+          processes: int | None = None) -> None:
+    """Start the web form and serve until stopped (Ctrl-C), in ``processes`` processes
+    (default :func:`default_processes`) sharing the address and the register."""
+    config = app_config(host, db, plan, proxy_header)
+    processes = default_processes() if processes is None else processes
+    if processes < 1:
+        raise ServeError("--processes skal være mindst 1")
+    if processes > 1:
+        _serve_processes(config, host, port, processes, echo)
+        return
     from waitress import create_server
 
     from . import create_app
 
-    app = create_app(app_config(host, db, plan, proxy_header))
+    app = create_app(config)
     try:
         server = create_server(app, host=host, port=port, threads=THREADS, ident="beredskab")
     except OSError as err:
-        raise ServeError(f"kan ikke lytte på {host}:{port} (porten er optaget, eller adressen findes ikke)") from err
-    shown_host = f"[{host}]" if ":" in host else host
-    echo(f"beredskab kører på http://{shown_host}:{server.effective_port}/ – stop med Ctrl-C")
+        raise _cannot_listen(host, port) from err
+    _announce(host, server.effective_port, echo)
     try:
         server.run()
     finally:
         server.close()
+
+
+def _serve_processes(config: dict, host: str, port: int, processes: int, echo: Callable[[str], None]) -> None:
+    from .processes import listening_socket, serve_processes
+
+    # Each process renders an untrusted pack's documents in its own workers: share the cores.
+    workers = max(1, min(4, os.cpu_count() or 1) // processes)
+    try:
+        sock = listening_socket(host, port)
+    except OSError as err:
+        raise _cannot_listen(host, port) from err
+    try:
+        serve_processes({**config, "RENDER_WORKERS": workers}, sock, processes, THREADS,
+                        lambda: _announce(host, sock.getsockname()[1], echo))
+    finally:
+        sock.close()
+
+
+def _cannot_listen(host: str, port: int) -> ServeError:
+    return ServeError(f"kan ikke lytte på {host}:{port} (porten er optaget, eller adressen findes ikke)")
+
+
+def _announce(host: str, port: int, echo: Callable[[str], None]) -> None:
+    shown_host = f"[{host}]" if ":" in host else host
+    echo(f"beredskab kører på http://{shown_host}:{port}/ – stop med Ctrl-C")

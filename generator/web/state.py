@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 from datetime import date
 
 from flask import Flask, current_app, flash, g, session
@@ -23,17 +23,16 @@ from ..register.session import Register
 
 class _ServerRegister(Register):
     """The register as the server's worker threads share it: their writes queue on one lock
-    in the process instead of on SQLite's busy handler, which sleeps in growing steps (up to
-    100 ms) and gave saves a long tail under load. Other processes (the CLI) still meet
-    SQLite's own lock; nothing changes in what is written."""
+    (of the process, or of the server's processes: ``WRITE_LOCK``) instead of on SQLite's busy
+    handler, which sleeps in growing steps (up to 100 ms) and gave saves a long tail under load.
+    Other programs (the CLI) still meet SQLite's own lock; nothing changes in what is written."""
+
+    write_lock: Any = None
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        with _WRITE_LOCK, super().write() as conn:
+        with self.write_lock, super().write() as conn:
             yield conn
-
-
-_WRITE_LOCK = threading.Lock()
 
 
 def engine() -> Engine:
@@ -48,6 +47,7 @@ def register() -> Register:
         opened = getattr(local, "register", None)
         if opened is None:
             opened = local.register = _ServerRegister.open(current_app.config["DB"], engine=engine(), user="-")
+            opened.write_lock = current_app.extensions["beredskab.write_lock"]
         # Access-log lines are committed without waiting for the disk (WAL, synchronous=NORMAL:
         # kept through a crash of the program, lost only with the last moments before a power
         # cut); a saved version waits for it (see durable()).
@@ -98,4 +98,6 @@ def end_request(_error=None) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions["beredskab.registers"] = threading.local()
+    # serve --processes gives one lock to all its processes (a multiprocessing lock)
+    app.extensions["beredskab.write_lock"] = app.config.get("WRITE_LOCK") or threading.Lock()
     app.teardown_appcontext(end_request)
