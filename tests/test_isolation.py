@@ -7,10 +7,12 @@ threads) and missing on Windows; memory had no bound beyond the sandbox's checks
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 from beredskab import _isolation
+from beredskab.render import renderer
 from beredskab.engine import Engine
 from beredskab.errors import TemplateError
 
@@ -30,10 +32,19 @@ def test_untrusted_pack_is_stopped_after_the_deadline_in_a_thread(make_pack, pho
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="RLIMIT_CPU is POSIX")
 def test_untrusted_pack_is_stopped_by_its_cpu_limit(make_pack, phone_threat, monkeypatch):
-    monkeypatch.setattr(_isolation, "RENDER_CPU_SECONDS", 1)  # the wall clock (20 s) would come later
+    """Every wall-clock limit is set to 120 s: only the CPU limit (1 s) can stop it within 60 s.
+
+    (Before the worker, the SIGALRM limit stopped this loop after its 20 s, so a test only
+    asking for the message passed against the old code: the time bound is what shows the limit.)
+    """
+    monkeypatch.setattr(_isolation, "RENDER_CPU_SECONDS", 1)
+    monkeypatch.setattr(_isolation, "RENDER_SECONDS", 120.0)
+    monkeypatch.setattr(renderer, "MAX_RENDER_SECONDS", 120.0)
     engine = Engine.load(make_pack({"templates/incident_note.html.j2": SILENT_LOOP}))
+    started = time.monotonic()
     with pytest.raises(TemplateError, match="tager for lang tid at danne"):
         engine.preview(phone_threat, "incident_note", today=TODAY)
+    assert time.monotonic() - started < 60
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="the address-space limit is measured on Linux")

@@ -374,4 +374,33 @@ def load_pack(plan_dir: str | os.PathLike | None = None) -> Pack:
         raise PackError("planpakken findes ikke eller er ikke en mappe", file=str(folder))
     if folder.resolve() == default.resolve():
         return Pack((default,))
+    _refuse_links_out(folder)
     return Pack((folder, default))
+
+
+#: The parts of a pack beredskab reads: every symbolic link in them is checked when the pack loads.
+PACK_PARTS = ("plan.yaml", "forms", "templates", "examples")
+
+
+def _refuse_links_out(folder: Path) -> None:
+    """PackError naming the first symbolic link in the pack's parts that leads out of ``folder``.
+
+    Checked once when a department's pack is loaded, so every command refuses such a pack,
+    also one that never reads the linked file (``validate`` does not read the letterhead).
+    """
+    root = folder.resolve()
+    for part in PACK_PARTS:
+        top = folder / part
+        paths = [top]
+        if top.is_dir() and not top.is_symlink():
+            for base, dirs, files in os.walk(top):  # does not follow links
+                paths += [Path(base, name) for name in sorted(dirs) + sorted(files)]
+        for path in paths:
+            if not path.is_symlink():
+                continue
+            try:
+                inside = path.resolve().is_relative_to(root)
+            except (OSError, RuntimeError):  # RuntimeError: a loop of links
+                inside = False
+            if not inside:
+                raise PackError(OUTSIDE_PACK, file=str(path))
