@@ -29,6 +29,13 @@ TEMPLATES = {
     "text_in_a_list": "<ul>{{ incident.description }}</ul>",
     "int_of_data": "{{ incident.description | int + undefined_name }}",
     "call_data": "{{ incident.description() }}",
+    # Added when each test was run against the code before issue 18 (docs/sikkerhed-proevet.md):
+    # the two above never leaked there; these did, and include/import still did on main until fixed.
+    "include_from_data": "{% include incident.description %}",
+    "import_from_data": "{% import incident.description as m %}",
+    "attr_filter_from_data": "{{ incident.description | attr(incident.description) }}",
+    "item_of_data_by_data": "{{ incident.description[incident.description] }}",
+    "map_attribute_from_data": "{{ [incident.description] | map(attribute=incident.description) | first | upper }}",
 }
 
 

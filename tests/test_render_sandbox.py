@@ -6,7 +6,7 @@ import pytest
 
 from beredskab.render import renderer as render
 from beredskab.engine import Engine
-from beredskab.errors import TemplateError
+from beredskab.errors import PackError, TemplateError
 
 from .conftest import DATA, TODAY
 
@@ -65,10 +65,11 @@ def test_render_refuses_a_template_symlinked_out_of_the_pack(make_pack, phone_th
     pack = make_pack({"plan.yaml": "unit: X\n"})
     (pack / "templates").mkdir()
     (pack / "templates" / "incident_note.html.j2").symlink_to(secret)
-    with pytest.raises(TemplateError) as info:
+    with pytest.raises(PackError) as info:  # refused when the pack loads, before any template runs
         Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY)
     assert info.value.lines() == [
-        f"skabelonen er et symbolsk link, der peger uden for planpakken ({pack / 'templates' / 'incident_note.html.j2'})"
+        "er et symbolsk link, der peger uden for planpakken; kopiér filen ind i pakken "
+        f"({pack / 'templates' / 'incident_note.html.j2'})"
     ]
     assert "hemmelig" not in str(info.value)
 
@@ -79,7 +80,7 @@ def test_render_refuses_an_include_through_a_symlinked_folder(make_pack, phone_t
     (outside / "secret.html.j2").write_text("hemmelig", encoding="utf-8")
     pack = make_pack({"templates/incident_note.html.j2": "{% include 'evil/secret.html.j2' %}\n"})
     (pack / "templates" / "evil").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(TemplateError, match="symbolsk link, der peger uden for planpakken"):
+    with pytest.raises(PackError, match="symbolsk link, der peger uden for planpakken"):  # when the pack loads
         Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY)
 
 

@@ -244,8 +244,10 @@ def translate_errors(name: str, pack: Pack) -> Iterator[None]:
         raise  # MemoryError: a worker reports it and is replaced (see _isolation)
     except TemplateNotFound as err:
         searched = ", ".join(str(p) for p in pack.template_dirs())
-        raise TemplateError(f"skabelonen '{err.name}' findes ikke (søgt i: {searched})",
-                            **_where(err, name)) from err
+        where = _where(err, name)
+        # `{% include incident.description %}`: a name built from the case's data is never shown
+        shown = err.name if err.name == name or _spelled(str(err.name), where["file"]) else "ukendt"
+        raise TemplateError(f"skabelonen '{shown}' findes ikke (søgt i: {searched})", **where) from err
     except TemplateSyntaxError as err:
         raise TemplateError(
             f"fejl i skabelonens syntaks: {_danish_syntax(err)}", file=err.filename or name, line=err.lineno
@@ -329,6 +331,16 @@ def _undefined_name(err: UndefinedError, template_file: str) -> str:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
+
+
+def _spelled(text: str, template_file: str) -> bool:
+    """Whether ``text`` (a template's name) is written literally in the template file."""
+    if not text or len(text) > 200:
+        return False
+    try:
+        return text in Path(template_file).read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return False
 
 
 def _danish_syntax(err: TemplateSyntaxError) -> str:
