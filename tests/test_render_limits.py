@@ -114,8 +114,25 @@ def test_word_step_refuses_what_would_take_minutes_or_gigabytes(make_pack, phone
     assert line.startswith(reason), line
 
 
+def _padded_png(size: int) -> bytes:
+    """A valid 16x16 PNG of about ``size`` bytes: a private ancillary chunk (readers skip it) pads it.
+
+    (Zeros after a PNG signature, as first written here, were refused before issue 18 as
+    unreadable, so they did not show the 100 MB logo copied into every document.)
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\xff" * 48 for _ in range(16))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"prVt", b"\0" * size) + chunk(b"IEND", b""))
+
+
 @pytest.mark.parametrize("logo, reason", [
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * 3_000_000, "Billedet i en <img> er for stort (højst 2 MB); gem logoet i en mindre opløsning"),
+    (_padded_png(3_000_000), "Billedet i en <img> er for stort (højst 2 MB); gem logoet i en mindre opløsning"),
     (_png(2 ** 31, 1), "Billedet i en <img> kan ikke læses som et billede (højst 10000 punkter på hver led)"),
 ], ids=["3-MB-logo", "2**31-wide-png"])
 def test_word_step_refuses_a_logo_too_large_to_copy_into_every_document(make_pack, phone_threat, logo, reason):
