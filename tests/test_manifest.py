@@ -168,6 +168,11 @@ def test_verify_treats_an_emptied_manifest_as_a_finding(case_folder):
         manifest.verify(case_folder)
     assert info.value.lines() == ["manifestet nævner ingen dokumenter (manifest.json)",
                                   f"dokumentet står ikke i manifestet ({NOTE})"]
+    # and with the documents gone too: this is where the code before issue 18 said "Alle 0 ..."
+    (case_folder / NOTE).unlink()
+    with pytest.raises(IntegrityError) as info:
+        manifest.verify(case_folder)
+    assert info.value.lines() == ["manifestet nævner ingen dokumenter (manifest.json)"]
 
 
 def test_verify_names_an_unlisted_upper_case_docx(case_folder):
