@@ -16,8 +16,9 @@ from ._picture import Picture
 
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 
-#: Compression of the parts made per document: level 9 takes twice as long for 1-2 % less.
-LEVEL = 6
+#: Compression of the parts made per document: level 3 takes a quarter of level 6's time (which
+#: sets up lazy matching) for 6 % more bytes; the parts shared with the reference are level 9.
+LEVEL = 3
 
 
 class Document:

@@ -68,6 +68,7 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 # HTML's white space is ASCII only: a no-break space or other Unicode space is kept.
 _HTML_SPACE = " \t\n\r\f"
 _SPACE_RUN = re.compile("[ \t\n\r\f]+")
+_NUMERIC_REFERENCE = re.compile("&#(?!3[49];)")
 
 
 @dataclass(slots=True)  # a document has hundreds: no __dict__ each
@@ -80,10 +81,7 @@ class Node:
     children: list[Node | str] = field(default_factory=list)
     category: str = ""  # what it is to its parent (see _CONTENT)
     mode: str = "body"  # what its children may be (a key of _CHILDREN)
-
-    @property
-    def key(self) -> str:
-        return f"{self.tag}.{self.cls}" if self.cls else self.tag
+    key: str = ""  # "tag" or "tag.class": the key of _CONTENT and of the writer's STYLE_MAP
 
     def describe(self) -> str:
         return f'<{self.tag} class="{self.cls}">' if self.cls else f"<{self.tag}>"
@@ -94,7 +92,8 @@ class _TreeBuilder(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.root = Node("#root")
+        self.root = Node("#root", key="#root")
+        self.clean = False  # the whole text is known to hold no character XML cannot hold
         self._stack = [self.root]
         self._elements = 0
         self._cells = 0
@@ -116,7 +115,8 @@ class _TreeBuilder(HTMLParser):
         raise TemplateError(f"Slutmærket {_shown_tag(tag, '/')} har intet element at lukke i skabelonen")
 
     def handle_data(self, data: str) -> None:
-        data = XML_ILLEGAL.sub("", data)
+        if not self.clean:
+            data = XML_ILLEGAL.sub("", data)
         parent = self._stack[-1]
         if "inline" in _CHILDREN[parent.mode]:
             parent.children.append(data)
@@ -196,6 +196,7 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
             raise TemplateError(f"Bredden på <{tag}> skal være et helt tal i procent fra 1 til 100, fx width=\"45%\"")
         kept["width"] = match[1]
     node = Node(tag, classes[0] if classes else None, kept)
+    node.key = f"{tag}.{node.cls}" if node.cls else tag
     if node.key not in _CONTENT:
         allowed = ", ".join(key.split(".", 1)[1] for key in _CONTENT if key.startswith(f"{tag}."))
         shown = f"'{node.cls}' " if node.cls in _KNOWN_CLASSES else ""
@@ -235,6 +236,9 @@ def _shown_tag(tag: str, slash: str = "") -> str:
 def parse(html: str) -> Node:
     """Return the checked tree of ``html`` (its root is a #root Node), or raise TemplateError."""
     builder = _TreeBuilder()
+    # Text with no character XML cannot hold, and no numeric character reference that could make one,
+    # needs no cleaning piece by piece (autoescape writes &#34; and &#39;).
+    builder.clean = XML_ILLEGAL.search(html) is None and _NUMERIC_REFERENCE.search(html) is None
     if not _feed(html, builder):  # beyond plain tags and text: html.parser reads it all, from the start
         builder = _TreeBuilder()
         builder.feed(html)

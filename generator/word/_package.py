@@ -209,6 +209,7 @@ class Reference:
         self.styles_part = self._target(self.document, "/styles")
         self._styles: dict[str, tuple[str, str | None, str | None]] = {}  # name -> (type, id, numId)
         self._defaults: dict[str, str | None] = {}  # type -> id of its default style
+        self._ids: dict[tuple[str, str], str | None] = {}  # (name, type) -> what style_id returns
         if self.styles_part is None:
             return
         for style in self.tree(self.styles_part).iterfind(f"{_W}style"):
@@ -223,6 +224,13 @@ class Reference:
 
     def style_id(self, name: str, kind: str = "paragraph") -> str | None:
         """The id of style ``name`` (escaped; None for the default style), or TemplateError if it is missing."""
+        try:
+            return self._ids[name, kind]
+        except KeyError:
+            found = self._ids[name, kind] = self._style_id(name, kind)
+            return found
+
+    def _style_id(self, name: str, kind: str) -> str | None:
         found = self._styles.get(_internal(name))
         if found is None:
             raise TemplateError(f"Typografien '{name}' findes ikke i referencedokumentet")

@@ -39,10 +39,10 @@ class Picture:
         return round(native_width * (float(height) / float(native_height))), height
 
 
-def picture(path: str) -> Picture:
-    """The picture in file ``path``; ValueError (or python-docx's image errors) if it cannot be read."""
-    stat = os.stat(path)
-    return _picture(path, stat.st_mtime_ns, stat.st_size)
+def picture(path: str, info: os.stat_result | None = None) -> Picture:
+    """The picture in file ``path`` (``info``: its stat, if known); ValueError if it cannot be read."""
+    info = info or os.stat(path)
+    return _picture(path, info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=16)

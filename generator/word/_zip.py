@@ -26,12 +26,20 @@ Entry = tuple[bytes, int, int, int, bytes]
 
 
 def entry(name: str, data: bytes, level: int = 9) -> Entry:
-    """The zip entry ``name`` holding ``data``, deflated at ``level``."""
+    """The zip entry ``name`` holding ``data``, deflated at ``level``.
+
+    Below level 9 (the parts made for each document) the window is no larger
+    than the data: zlib then sets up a fraction of its state for a part of a few
+    kilobytes, which would cost more than compressing it. Any inflater reads the
+    stream (a window only bounds distances). Level 9 keeps the full window, so
+    reference.docx rebuilds to the same bytes.
+    """
     try:
         encoded, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         encoded, flags = name.encode("utf-8"), _UTF8
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    window = 15 if level == 9 else max(9, min(15, len(data).bit_length()))
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -window)
     return encoded, flags, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush()
 
 

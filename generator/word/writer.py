@@ -34,10 +34,11 @@ formatting belongs in the styles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import os
 from datetime import datetime, time, timezone
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Callable
 from zipfile import BadZipFile
 
@@ -86,18 +87,29 @@ def check_html(html: str) -> None:
     parse(html)
 
 
-@dataclass(frozen=True)
 class _Story:
-    """Where blocks go (body, header, footer or table cell) and how they look there."""
+    """Where blocks go (body, header, footer or table cell) and how they look there.
 
-    document: Document  # numbering restarts and pictures are added there
-    reference: Reference  # style ids and the text width
-    where: str | None  # the story's part: None for the body, "header" or "footer"; pictures are related from it
-    element: list  # the blocks of the body, header, footer or table cell
-    style: str  # the style of a <p> without a class here
-    resolve_asset: Callable[[str], Path] | None
-    bold: bool = False  # a header cell or a field label: all its text is bold
-    cell: bool = field(default=False, compare=False)  # a header, footer or cell must end with a paragraph
+    A plain class, not a dataclass: a note makes one for each of its hundred cells.
+    """
+
+    __slots__ = ("document", "reference", "where", "element", "style", "resolve_asset", "bold", "cell")
+
+    def __init__(self, document: Document, reference: Reference, where: str | None, element: list, style: str,
+                 resolve_asset: Callable[[str], Path] | None, bold: bool = False, cell: bool = False) -> None:
+        self.document = document  # numbering restarts and pictures are added there
+        self.reference = reference  # style ids and the text width
+        self.where = where  # the story's part: None for the body, "header" or "footer"; pictures are related from it
+        self.element = element  # the blocks of the body, header, footer or table cell
+        self.style = style  # the style of a <p> without a class here
+        self.resolve_asset = resolve_asset
+        self.bold = bold  # a header cell or a field label: all its text is bold
+        self.cell = cell  # a header, footer or cell must end with a paragraph
+
+    def inside(self, element: list, *, where: str | None = None, style: str | None = None, bold: bool = False):
+        """The story of a header, footer (``where``) or table cell within this one."""
+        return _Story(self.document, self.reference, where or self.where, element, style or self.style,
+                      self.resolve_asset, bold, True)
 
 
 def build_document(
@@ -119,8 +131,7 @@ def build_document(
     story = _Story(document, ref, None, document.body, STYLE_MAP["p"], resolve_asset)
     for where in document.stories:
         content = [child for div in divs[where] for child in div.children]
-        _fill(replace(story, where=where, element=document.stories[where], style=STYLE_MAP[f"div.{where} p"],
-                      cell=True), content)
+        _fill(story.inside(document.stories[where], where=where, style=STYLE_MAP[f"div.{where} p"]), content)
     body = [n for n in root.children if not (isinstance(n, Node) and n.key in ("div.header", "div.footer"))]
     _fill(story, body)
     core, language = _properties(properties or {})
@@ -129,8 +140,8 @@ def build_document(
 
 def _reference(reference: Path) -> Reference:
     """The parsed reference, read once per process while the file is unchanged."""
-    stat = reference.stat()
-    return _read_reference(reference.resolve(), stat.st_mtime_ns, stat.st_size)
+    info = os.stat(reference)
+    return _read_reference(reference, info.st_mtime_ns, info.st_size)
 
 
 @lru_cache(maxsize=8)
@@ -235,7 +246,7 @@ def _table(story: _Story, node: Node) -> None:
         for c, cell in enumerate(row):
             content = tr.children[c].children if c < len(tr.children) else []
             bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
-            _fill(replace(story, element=cell, bold=bold, cell=True), content)
+            _fill(story.inside(cell, bold=bold), content)
     if not layout:
         # A short table stays on one page; a long one never leaves its first or last row alone.
         together = range(len(rows) - 1) if len(rows) <= KEEP_TOGETHER_ROWS else (0, len(rows) - 2)
@@ -306,13 +317,17 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
             raise
         except Exception as exc:  # any failure of the caller's lookup means: not found
             raise TemplateError(_MISSING_PICTURE) from exc
-    if path is None or not Path(path).is_file():
+    try:
+        info = None if path is None else os.stat(path)
+    except (OSError, ValueError):
+        info = None
+    if info is None or not S_ISREG(info.st_mode):
         raise TemplateError(_MISSING_PICTURE)
     try:
-        if Path(path).stat().st_size > MAX_PICTURE_BYTES:
+        if info.st_size > MAX_PICTURE_BYTES:
             raise TemplateError(f"Billedet i en <img> er for stort (højst {MAX_PICTURE_BYTES // 1_000_000} MB); "
                                 "gem logoet i en mindre opløsning")
-        image = picture(str(path))  # read once per process
+        image = picture(str(path), info)  # read once per process
         if not (0 < image.px_width <= MAX_PICTURE_PIXELS and 0 < image.px_height <= MAX_PICTURE_PIXELS):
             raise ValueError("picture dimensions")
     except (OSError, ValueError) as exc:
