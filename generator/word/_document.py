@@ -11,7 +11,8 @@ python-docx's rules, so the package is the one python-docx would write.
 from __future__ import annotations
 
 from . import _wml, _zip
-from ._package import CORE_REL, CORE_TYPE, STORY_TYPE, Reference, content_types_xml, rels_xml, _next_rid
+from ._opc import CORE_REL, CORE_TYPE, STORY_TYPE, content_types_xml, next_rid, rels_xml
+from ._package import Reference
 from ._picture import Picture
 
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -57,7 +58,7 @@ class Document:
         rels = self._rels.setdefault(source, [])
         rid = next((rid for rid, kind, target in rels if kind == _IMAGE_REL and target == partname), None)
         if rid is None:
-            rid = _next_rid(rels)
+            rid = next_rid(rels)
             rels.append((rid, _IMAGE_REL, partname))
         shape_id = self._next_ids[source]
         self._next_ids[source] = shape_id + 1
@@ -98,7 +99,7 @@ class Document:
         core_part = ref.core
         if core_part is None:  # python-docx adds core properties to a package without them
             core_part = "/docProps/core.xml"
-            rels["/"] = rels.get("/", []) + [(_next_rid(rels.get("/", [])), CORE_REL, core_part)]
+            rels["/"] = rels.get("/", []) + [(next_rid(rels.get("/", [])), CORE_REL, core_part)]
             types[core_part] = CORE_TYPE
         entries[core_part] = _zip.entry(core_part[1:], ref.core_xml(core), LEVEL)
         type_key = tuple(sorted(types.items()))

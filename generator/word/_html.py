@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
+from functools import cache
 from typing import Iterator
 
 from ..errors import TemplateError
@@ -87,11 +86,10 @@ class Node:
         return f'<{self.tag} class="{self.cls}">' if self.cls else f"<{self.tag}>"
 
 
-class _TreeBuilder(HTMLParser):
-    """Parse the HTML into a tree of Node, refusing what the subset does not allow."""
+class _TreeBuilder:
+    """Build a tree of Node from html.parser's events, refusing what the subset does not allow."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.root = Node("#root", key="#root")
         self.clean = False  # the whole text is known to hold no character XML cannot hold
         self._stack = [self.root]
@@ -241,8 +239,11 @@ def parse(html: str) -> Node:
     builder.clean = XML_ILLEGAL.search(html) is None and _NUMERIC_REFERENCE.search(html) is None
     if not _feed(html, builder):  # beyond plain tags and text: html.parser reads it all, from the start
         builder = _TreeBuilder()
-        builder.feed(html)
-        builder.close()
+        events = _html_parser()(convert_charrefs=True)
+        events.handle_starttag, events.handle_startendtag = builder.handle_starttag, builder.handle_startendtag
+        events.handle_endtag, events.handle_data = builder.handle_endtag, builder.handle_data
+        events.feed(html)
+        events.close()
     return builder.root
 
 
@@ -260,7 +261,31 @@ _TOKEN = re.compile(
     f"|<([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:{_VALUE})?)*){_SPACE}*(/?)>"  # start tag
     f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>"  # end tag
 )
-def _feed(html: str, parser: HTMLParser) -> bool:
+@cache
+def _html_parser():
+    """html.parser's parser, imported only for the rare text the fast tokenizer leaves to it."""
+    from html.parser import HTMLParser
+
+    return HTMLParser
+
+
+def unescape(text: str) -> str:
+    """``html.unescape``: the references autoescape writes directly, anything else by html's own."""
+    if "&" in _COMMON_REFERENCE.sub("", text):
+        from html import unescape as html_unescape  # its table of named references is large to import
+
+        return html_unescape(text)
+    for reference, char in _COMMON_REFERENCES:
+        if reference in text:
+            text = text.replace(reference, char)
+    return text
+
+
+_COMMON_REFERENCES = (("&lt;", "<"), ("&gt;", ">"), ("&#34;", '"'), ("&#39;", "'"), ("&quot;", '"'), ("&amp;", "&"))
+_COMMON_REFERENCE = re.compile("&(?:lt|gt|#34|#39|quot|amp);")
+
+
+def _feed(html: str, parser) -> bool:
     """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
     methods (text with character references resolved, tag and attribute names in lower case);
     False where the rest is not that simple.

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from posixpath import dirname, join, normpath
 
-from lxml import etree
+from functools import cache
 
 from ..errors import TemplateError
 
@@ -59,8 +58,19 @@ _OUTSIDE_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|
 #: Settings that point outside the document or carry data.
 _DROPPED_SETTINGS = ("attachedTemplate", "mailMerge", "docVars", "saveThroughXslt", "evenAndOddHeaders")
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_blank_text=False)
+
+
+@cache
+def parser():
+    """The XML parser for a reference's parts: no DTDs, entities or network.
+
+    lxml is imported here, when a reference is read, not with the module: a
+    reference read before comes from the cache (``_package.load``) without it.
+    """
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           remove_blank_text=False)
 
 
 def clean_reference(data: bytes, name: str = "reference.docx") -> tuple[bytes, list[str]]:
@@ -68,6 +78,10 @@ def clean_reference(data: bytes, name: str = "reference.docx") -> tuple[bytes, l
 
     Raise TemplateError (one Danish line) when it is not a .docx, too large, or holds a DTD.
     """
+    import zipfile
+
+    from lxml import etree
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -116,8 +130,10 @@ def _parse(blob: bytes, part: str, name: str):
     if b"<!DOCTYPE" in blob[:4096].upper() or b"<!ENTITY" in blob.upper():
         raise TemplateError(f"referencedokumentet '{name}' indeholder en DTD eller entiteter i {part}; "
                             "det tillades ikke")
+    from lxml import etree
+
     try:
-        return etree.fromstring(blob, _PARSER)
+        return etree.fromstring(blob, parser())
     except etree.XMLSyntaxError as err:
         raise TemplateError(f"referencedokumentet '{name}' har ugyldig XML i {part}") from err
 
@@ -199,7 +215,7 @@ def _clean_sections(tree, name: str, warnings: list[str]) -> None:
     """Keep only the default header and footer: a first-page or even-page one would replace the letterhead."""
     for sect in tree.iter(f"{{{_W}}}sectPr"):
         for element in list(sect):
-            local = etree.QName(element).localname
+            local = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
             if local == "titlePg" or (local in ("headerReference", "footerReference")
                                       and element.get(f"{{{_W}}}type") in ("first", "even")):
                 sect.remove(element)

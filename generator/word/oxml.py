@@ -17,7 +17,7 @@ from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ._package import put
+from ._reading import put
 from ._wml import AFTER_THEME_FONT_LANG, RPR_ORDER
 
 # The order of w:pPr children in the schema (CT_PPrBase); Word rejects files that break it.

@@ -44,7 +44,7 @@ from zipfile import BadZipFile
 
 from . import _wml as wml
 from ._document import Document
-from ._package import Reference
+from ._package import Reference, load as load_reference
 from ._picture import picture
 from ._reference import MAX_TOTAL_BYTES, clean_reference
 from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
@@ -146,7 +146,8 @@ def _reference(reference: Path) -> Reference:
 
 @lru_cache(maxsize=8)
 def _read_reference(path: Path, mtime_ns: int, size: int) -> Reference:
-    return Reference(_cleaned_reference(path, size)[0], path.name)
+    _check_size(path, size)
+    return load_reference(path, lambda data: clean_reference(data, path.name)[0])
 
 
 def cleaned_reference(reference: Path) -> tuple[bytes, list[str]]:
@@ -155,10 +156,14 @@ def cleaned_reference(reference: Path) -> tuple[bytes, list[str]]:
 
 
 def _cleaned_reference(path: Path, size: int) -> tuple[bytes, list[str]]:
-    """The reference with only what a letterhead needs (see ``_reference_clean``), size checked first."""
+    """The reference with only what a letterhead needs (see ``_reference``), size checked first."""
+    _check_size(path, size)
+    return clean_reference(path.read_bytes(), path.name)
+
+
+def _check_size(path: Path, size: int) -> None:
     if size > MAX_TOTAL_BYTES:
         raise TemplateError(f"referencedokumentet '{path.name}' er for stort (højst {MAX_TOTAL_BYTES // 1_000_000} MB)")
-    return clean_reference(path.read_bytes(), path.name)
 
 
 def _fill(story: _Story, nodes: list[Node | str]) -> None:
