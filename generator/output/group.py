@@ -22,6 +22,9 @@ reported yet, so nothing reported is missing and nothing unreported is new.
 The sync is Linux's ``syncfs`` (one per file system of the chunk's folders). Where
 there is none (macOS, Windows), each temp file is flushed as it is written and each
 folder after the moves, as ``write_all`` does: the same guarantees, without the saving.
+``syncfs`` also writes out what other programs left unwritten on that file system, so
+on a disk others fill fast it waits for their data too (an ``fsync`` on ext4 often
+does as well, once per file); measured in bench/README.md.
 """
 
 from __future__ import annotations
