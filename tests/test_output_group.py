@@ -235,3 +235,37 @@ def test_an_interrupted_batch_reported_only_what_is_on_disk(tmp_path, phone_thre
     for case_id in present:  # and nothing half: every folder there holds a whole case
         assert verify(out / case_id) == [f"{case_id}_incident_note.docx"]
     assert leftovers(out) == []
+
+
+def test_two_groups_with_the_same_cases_in_turn_do_not_wait_for_each_other(tmp_path, monkeypatch):
+    """Two batch workers whose chunks hold the same cases in the opposite order: a group holding
+    locks never waits for another, so neither sits out the lock's wait and refuses."""
+    import threading
+
+    from beredskab.output import lock
+
+    monkeypatch.setattr(lock, "LOCK_WAIT_SECONDS", 20)
+    out = tmp_path / "out"
+    first, second = GroupCommit(syncfs=Syncs()), GroupCommit(syncfs=Syncs())
+    stage_cases(first, out, ["X"], force=True)
+    results: dict[str, list] = {}
+    holding = threading.Event()
+
+    def other_worker():
+        stage_cases(second, out, ["Y"], force=True)
+        holding.set()
+        stage_cases(second, out, ["X"], force=True)  # held by the first: commits Y, then waits for X
+        results["second"] = second.commit()
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    assert holding.wait(10)
+    start = time.monotonic()
+    stage_cases(first, out, ["Y"], force=True)  # held by the second, or free once it committed Y
+    results["first"] = first.commit()
+    worker.join(30)
+    assert not worker.is_alive()
+    assert time.monotonic() - start < 15
+    assert [r.error for r in results["first"] + results["second"]] == [None] * 4
+    assert sorted(p.name for p in out.iterdir()) == ["X", "Y"]
+    assert leftovers(out) == []

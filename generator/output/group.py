@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..errors import OutputError
 from .files import Staging, write_failure
 from .lock import case_folder_lock
 
@@ -77,8 +78,7 @@ class GroupCommit:
         """
         if any(stage.folder == folder for stage in self._stages):
             self._commit_staged()
-        lock = case_folder_lock(folder)
-        lock.__enter__()
+        lock = self._lock(folder)
         try:
             files = make_files()
             staging = Staging(files, force, replace)
@@ -98,6 +98,21 @@ class GroupCommit:
         documents = [path for path in files if path not in replaced]
         self._stages.append(_Stage(folder, lock, staging, documents))
         return documents
+
+    def _lock(self, folder: Path) -> AbstractContextManager:
+        """``folder``'s lock, entered. While this group holds other folders' locks it never waits:
+        if another run (a second batch worker with the same case) holds this one, what is staged
+        is committed first, so two groups never wait for each other's locks (a deadlock)."""
+        if self._stages:
+            lock = case_folder_lock(folder, wait=False)
+            try:
+                lock.__enter__()
+                return lock
+            except OutputError:  # held by another run (or refused: then again below, with the reason)
+                self._commit_staged()
+        lock = case_folder_lock(folder)
+        lock.__enter__()
+        return lock
 
     def commit(self) -> list[Committed]:
         """Make every staged case durable and put it in place; one result per :meth:`stage`, in order."""

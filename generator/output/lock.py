@@ -30,11 +30,15 @@ WINDOWS_LOCK_NAME = ".beredskab.lock"
 
 
 @contextmanager
-def case_folder_lock(folder: Path, private: bool = True) -> Iterator[None]:
-    """Create ``folder`` if missing and hold it exclusively while the block runs."""
+def case_folder_lock(folder: Path, private: bool = True, wait: bool = True) -> Iterator[None]:
+    """Create ``folder`` if missing and hold it exclusively while the block runs.
+
+    :param wait: wait up to LOCK_WAIT_SECONDS for another run; False refuses at once
+        (a caller holding other folders' locks must not wait while it holds them).
+    """
     created = ensure_dir(folder, private)
     try:
-        handle = _acquire(folder)
+        handle = _acquire(folder, LOCK_WAIT_SECONDS if wait else 0.0)
     except BaseException:
         _remove_empty(created)
         raise
@@ -47,11 +51,11 @@ def case_folder_lock(folder: Path, private: bool = True) -> Iterator[None]:
     _release(handle, folder)
 
 
-def _acquire(folder: Path) -> int:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+def _acquire(folder: Path, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
     fd = _open(folder)
     while not _try_lock(fd):
-        if time.monotonic() > deadline:
+        if time.monotonic() >= deadline:
             os.close(fd)
             raise OutputError("en anden kørsel skriver i sagsmappen lige nu; vent, til den er færdig, og prøv igen",
                               file=str(folder))
