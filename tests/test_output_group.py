@@ -269,3 +269,14 @@ def test_two_groups_with_the_same_cases_in_turn_do_not_wait_for_each_other(tmp_p
     assert [r.error for r in results["first"] + results["second"]] == [None] * 4
     assert sorted(p.name for p in out.iterdir()) == ["X", "Y"]
     assert leftovers(out) == []
+
+
+def test_with_skip_existing_the_same_case_again_in_a_chunk_is_skipped(tmp_path, phone_threat_data):
+    """As before the group commit: the second copy finds the first one's documents and is skipped."""
+    from beredskab.cli.batch import run_batch
+
+    cases = tmp_path / "cases.jsonl"
+    line = json.dumps(phone_threat_data)
+    cases.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    outcomes = list(run_batch(cases, tmp_path / "out", ["incident_note"], jobs=1, today=TODAY, skip_existing=True))
+    assert [(o.refused, o.skipped, len(o.written)) for o in outcomes] == [(False, False, 1), (False, True, 0)]

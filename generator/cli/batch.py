@@ -240,6 +240,8 @@ def _run_one(source: Source, group: GroupCommit | None = None) -> Outcome | None
     engine = _engine(job.plan_dir)
     try:
         case = _load(engine, source, job.now)
+        if group is not None and job.skip_existing:  # the same case earlier in the chunk: on disk first
+            group.settle(Path(job.out_dir) / case.id)
         names = engine.missing(case, job.out_dir, job.names, job.today, job.pdf) if job.skip_existing else job.names
         if job.skip_existing and not names:
             return Outcome(source.index, source.where, skipped=True)

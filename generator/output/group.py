@@ -76,8 +76,7 @@ class GroupCommit:
         Raises as ``write_all`` does when the case cannot be staged (nothing of it is left).
         A folder staged already (the same case twice in a chunk) commits what is staged first.
         """
-        if any(stage.folder == folder for stage in self._stages):
-            self._commit_staged()
+        self.settle(folder)
         lock = self._lock(folder)
         try:
             files = make_files()
@@ -98,6 +97,12 @@ class GroupCommit:
         documents = [path for path in files if path not in replaced]
         self._stages.append(_Stage(folder, lock, staging, documents))
         return documents
+
+    def settle(self, folder: Path) -> None:
+        """Commit what is staged when ``folder`` is among it, so the folder shows on disk what this
+        group wrote (before a second run of the same case looks at it)."""
+        if any(stage.folder == folder for stage in self._stages):
+            self._commit_staged()
 
     def _lock(self, folder: Path) -> AbstractContextManager:
         """``folder``'s lock, entered. While this group holds other folders' locks it never waits:
