@@ -15,6 +15,7 @@ from flask import Flask
 from ..dates import long_date, long_datetime
 from ..register.session import Register
 from ..register.settings import session_secret
+from .fieldhtml import field_html
 
 #: Settings a caller may give create_app, with their defaults.
 DEFAULTS: dict[str, Any] = {
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["long_datetime"] = long_datetime
+    app.jinja_env.globals["field_html"] = field_html
 
     from ..engine import Engine
     from . import auth, cases, documents, overview, security, state
