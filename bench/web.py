@@ -175,7 +175,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    from beredskab.web.server import default_processes
+    from beredskab.web.server import DEFAULT_PROCESSES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
@@ -194,7 +194,7 @@ def main() -> None:
             for client in clients:
                 client.form()  # session, CSRF token and fields, as a browser that opened the page
             print(f"{args.clients} clients, {args.seconds:g} s per kind, think time {args.think:g} s, "
-                  f"server pid {process.pid} (waitress, {args.processes or default_processes()} process(es), "
+                  f"server pid {process.pid} (waitress, {args.processes or DEFAULT_PROCESSES} process(es), "
                   f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
             print(f"{'kind':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'target p95':>10}")
             for kind in ("form", "save", "preview"):

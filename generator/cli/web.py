@@ -21,9 +21,8 @@ from ..register.session import Register
 @plan_option
 @click.option("--trust-proxy-user", "proxy_header", default=None, metavar="HEADER",
               help="Stol på brugernavnet i denne header fra en proxy med log-ind (fx X-Remote-User).")
-@click.option("--processes", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
-              help="Serverprocesser, der deler adressen og registret (standard: én pr. kerne, højst to; "
-                   "én på Windows).")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True, metavar="ANTAL",
+              help="Serverprocesser, der deler adressen og registret (en server med flere ledige kerner).")
 def serve_command(host, port, db_path, plan_dir, proxy_header, processes):
     """Start webformularen: udfyld, gem og dan sager i browseren.
 

@@ -25,10 +25,10 @@ DEFAULT_PORT = 8000
 THREADS = 8
 
 
-def default_processes() -> int:
-    """Server processes unless ``--processes`` says otherwise: one per core, at most two
-    (measured in bench/README.md); one on Windows, where several are untested."""
-    return 1 if os.name == "nt" else max(1, min(2, os.cpu_count() or 1))
+#: Server processes unless ``--processes`` says otherwise. One: on this 2-core machine, with the
+#: benchmark's clients on the same cores and other work on the host, two processes did not
+#: lower the 95th percentiles (bench/README.md); a server with cores to spare may use more.
+DEFAULT_PROCESSES = 1
 
 
 def is_loopback(host: str) -> bool:
@@ -64,9 +64,9 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, db: str | None = N
           proxy_header: str | None = None, echo: Callable[[str], None] = print,
           processes: int | None = None) -> None:
     """Start the web form and serve until stopped (Ctrl-C), in ``processes`` processes
-    (default :func:`default_processes`) sharing the address and the register."""
+    (default :data:`DEFAULT_PROCESSES`) sharing the address and the register."""
     config = app_config(host, db, plan, proxy_header)
-    processes = default_processes() if processes is None else processes
+    processes = DEFAULT_PROCESSES if processes is None else processes
     if processes < 1:
         raise ServeError("--processes skal være mindst 1")
     if processes > 1:
