@@ -10,7 +10,9 @@ What a YAML file parsed to is recorded as JSON in the private cache folder
 (``cache_folder.py``: the user's own files only), named by the SHA-256 of the
 file's bytes: a new process reads the record instead of importing and running
 PyYAML, and a changed file has another name, so it is parsed (and checked) again.
-Never pickle: a record is data, read with ``json``.
+Never pickle: a record is data, read with ``json``. A record does not follow an upgrade
+of PyYAML (its YAML 1.1 safe loading has not changed in years; raise PARSED_FORMAT if
+one ever reads the same bytes differently); deleting the cache folder is always safe.
 """
 
 from __future__ import annotations
