@@ -52,3 +52,27 @@ def test_word_reference_cache_is_by_content_and_a_damaged_entry_is_read_again(tm
     assert _build(cache, JOBCENTER, tmp_path / "again.docx") == "LXML"
     assert (tmp_path / "again.docx").read_bytes() == (tmp_path / "uncached.docx").read_bytes()
     assert _build(cache, JOBCENTER, tmp_path / "cached.docx") == "NO-LXML"  # the damaged entry was replaced
+
+
+def test_word_reference_whose_parts_are_not_word_s_is_a_template_error(tmp_path):
+    """A part the cleaning keeps (by name) but that holds something else is one Danish line, not a traceback."""
+    import io
+    import zipfile
+
+    import pytest
+
+    from beredskab.errors import TemplateError
+    from beredskab.word.writer import build_document
+
+    source = zipfile.ZipFile(REFERENCE)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":  # a body without its section
+                data = data.replace(b"<w:sectPr", b"<w:notSectPr").replace(b"</w:sectPr>", b"</w:notSectPr>")
+            target.writestr(info, data)
+    reference = tmp_path / "reference.docx"
+    reference.write_bytes(broken.getvalue())
+    with pytest.raises(TemplateError, match="Referencedokumentet 'reference.docx' mangler sideopsætningen"):
+        build_document("<p>x</p>", reference)

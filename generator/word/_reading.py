@@ -30,8 +30,17 @@ _UNITS = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "p
 
 
 def read(data: bytes, name: str) -> dict:
-    """The state of ``_package.Reference`` for the cleaned reference ``data`` (file ``name``)."""
-    return _Reader(data, name).state()
+    """The state of ``_package.Reference`` for the cleaned reference ``data`` (file ``name``).
+
+    A part the cleaning let through but that is not what Word writes there is one Danish line.
+    """
+    try:
+        return _Reader(data, name).state()
+    except TemplateError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, zipfile.BadZipFile,
+            etree.XMLSyntaxError) as err:
+        raise TemplateError(f"Referencedokumentet '{name}' kan ikke åbnes som .docx") from err
 
 
 def _w(tag: str) -> str:
