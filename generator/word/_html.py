@@ -257,9 +257,9 @@ _NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
 _VALUE = f"{_SPACE}*={_SPACE}*(?:\"[^\"]*\"|'[^']*')"
 _ATTRIBUTE = re.compile(f"{_SPACE}+({_NAME})(?:{_SPACE}*(=){_SPACE}*(?:\"([^\"]*)\"|'([^']*)'))?")
 _TOKEN = re.compile(
-    "([^<]+)"  # text
+    "(([^<]+)"  # text
     f"|<([a-zA-Z][a-zA-Z0-9]*)((?:{_SPACE}+{_NAME}(?:{_VALUE})?)*){_SPACE}*(/?)>"  # start tag
-    f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>"  # end tag
+    f"|</([a-zA-Z][a-zA-Z0-9]*){_SPACE}*>)"  # end tag
 )
 @cache
 def _html_parser():
@@ -290,21 +290,20 @@ def _feed(html: str, parser) -> bool:
     methods (text with character references resolved, tag and attribute names in lower case);
     False where the rest is not that simple.
 
-    html.parser reports the events of a text's beginning whatever follows, so the
-    events before a False are its own: the tree builder may act on them (and refuse
-    a tag) before the rest is known.
+    The whole text is tokenized first and nothing is reported when it is not all
+    plain tags and text (html.parser then reads it all): tokens that do not meet
+    cover less than the text, and no event after a gap (say, a tag inside a comment)
+    ever reaches the tree builder.
     """
+    tokens = _TOKEN.findall(html)
+    if sum([len(token[0]) for token in tokens]) != len(html):  # one C call each, not a match object a token
+        return False
     handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
     handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
-    position = 0
-    for match in _TOKEN.finditer(html):
-        if match.start() != position:
-            return False
-        position = match.end()
-        text, tag, attributes, closed, end = match.groups()
-        if text is not None:
+    for _, text, tag, attributes, closed, end in tokens:
+        if text:
             handle_data(unescape(text) if "&" in text else text)
-        elif end is not None:
+        elif end:
             handle_endtag(end.lower())
         else:
             attrs = []
@@ -313,7 +312,7 @@ def _feed(html: str, parser) -> bool:
                     value = double or single
                     attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
             (handle_startendtag if closed else handle_starttag)(tag.lower(), attrs)
-    return position == len(html)
+    return True
 
 
 # -- the tree's content, ready to write ------------------------------------------------
