@@ -315,7 +315,7 @@ class Engine:
 
     def _docx(self, html: str, title: str, subject: str, resolve_asset, now: datetime | None) -> bytes:
         """HTML subset -> .docx on the pack's reference document, with the document properties."""
-        from .word.writer import build_document  # python-docx is heavy; only commands that write need it
+        from .word.writer import build_document  # the writer and its reference: only commands that write need them
 
         reference = self.pack.find_asset(REFERENCE_NAME)
         if reference is None:

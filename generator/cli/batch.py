@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 from ..case.model import Case
 from ..engine import Engine
 from ..errors import BeredskabError, CaseError
+from ..output import interrupts
 from ..output.group import GroupCommit
 
 #: Cases handed to a worker at a time, and chunks kept in flight per worker.
@@ -190,7 +191,7 @@ def _engine(plan_dir: str | None) -> Engine:
 def _init_worker(job: _Job) -> None:
     """Load the engine and the Word writer once per process."""
     global _JOB
-    from ..word import writer as word # noqa: F401 - python-docx and the reference are loaded before the first case
+    from ..word import writer as word  # noqa: F401 - the Word writer imported before the first case
 
     _engine(job.plan_dir)
     _JOB = job
@@ -203,12 +204,8 @@ def _init_pool_worker(job: _Job) -> None:
     with SIGTERM, which unwinds a case like Ctrl-C (its documents roll back).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGTERM, interrupts.interrupt)
     _init_worker(job)
-
-
-def _terminated(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 def _run_chunk(sources: list[Source]) -> list[Outcome]:

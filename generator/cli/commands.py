@@ -24,6 +24,7 @@ from ._debug import scrubbed_traceback
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, now_of, out_option,  # noqa: F401
                       pdf_option, plan_option, run_today_option, set_option, today_option)
 from ..errors import BeredskabError
+from ..output import interrupts
 
 
 #: Commands whose module is imported only when the command runs (or help lists it): the
@@ -372,8 +373,10 @@ def batch_command(input_path, out_dir, jobs, documents, plan_dir, force, skip_ex
 def main() -> None:
     """Console-script entry point."""
     # A terminated run (SIGTERM: a closed terminal, a stopped service) unwinds like
-    # Ctrl-C, so output.write_all rolls back and removes its temp files.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C, so output.write_all rolls back and removes its temp files. Both land
+    # between a write's steps, never inside one (output/interrupts.py).
+    signal.signal(signal.SIGTERM, interrupts.interrupt)
+    signal.signal(signal.SIGINT, interrupts.interrupt)
     utf8_streams()
     try:
         cli.main(prog_name="beredskab")
@@ -387,6 +390,3 @@ def main() -> None:
         # threads at exit) must not kill it half-way through that.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt

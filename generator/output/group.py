@@ -17,7 +17,10 @@ file (a file is moved into place only after its content is on disk), nothing
 replaced without force, no temp file left. A case is reported as written only
 after the sync that makes it durable. An interrupt (Ctrl-C, SIGTERM) during the
 commit rolls back every case of the chunk that was moved already: none of them was
-reported yet, so nothing reported is missing and nothing unreported is new.
+reported yet, so nothing reported is missing and nothing unreported is new. The steps
+are held from interrupts (``interrupts.held``): one that arrives in the middle of a
+step lands where the step is done or undone, never between a folder made and its
+clean-up being known (that left an empty case folder behind).
 
 The sync is Linux's ``syncfs`` (one per file system of the chunk's folders). Where
 there is none (macOS, Windows), each temp file is flushed as it is written and each
@@ -39,6 +42,7 @@ from typing import Callable, Iterable
 
 from ..errors import OutputError
 from .files import Staging, write_failure
+from .interrupts import held, raise_pending
 from .lock import case_folder_lock
 
 
@@ -46,7 +50,7 @@ from .lock import case_folder_lock
 class _Stage:
     folder: Path
     lock: AbstractContextManager
-    staging: Staging
+    staging: Staging | None = None  # None until its files are written to temp files
     documents: list[Path] = field(default_factory=list)
 
 
@@ -75,28 +79,30 @@ class GroupCommit:
 
         Raises as ``write_all`` does when the case cannot be staged (nothing of it is left).
         A folder staged already (the same case twice in a chunk) commits what is staged first.
+        The steps that lock, register and write a case are held from interrupts
+        (``interrupts.held``): one that arrives meanwhile lands after them, when
+        :meth:`abandon` knows what to undo.
         """
-        self.settle(folder)
-        lock = self._lock(folder)
+        with held():
+            self.settle(folder)
+            entry = _Stage(folder, self._lock(folder))
+            self._stages.append(entry)  # from here on abandon() unlocks it, whatever interrupts
         try:
             files = make_files()
-            staging = Staging(files, force, replace)
-            try:
-                staging.write_temps(sync=self._syncfs is None)
-            except BaseException as err:
-                staging.roll_back()
-                staging.discard()
-                failure = write_failure(err)
-                if failure is not None:
-                    raise failure from err
-                raise
+            with held():
+                entry.staging = Staging(files, force, replace)
+                entry.staging.write_temps(sync=self._syncfs is None)
         except BaseException as err:
-            lock.__exit__(type(err), err, err.__traceback__)
+            with held():
+                self._stages.remove(entry)
+                self._drop(entry, err)
+            failure = write_failure(err)
+            if failure is not None:
+                raise failure from err
             raise
         replaced = set(replace)
-        documents = [path for path in files if path not in replaced]
-        self._stages.append(_Stage(folder, lock, staging, documents))
-        return documents
+        entry.documents = [path for path in files if path not in replaced]
+        return entry.documents
 
     def settle(self, folder: Path) -> None:
         """Commit what is staged when ``folder`` is among it, so the folder shows on disk what this
@@ -128,14 +134,23 @@ class GroupCommit:
     def abandon(self, error: BaseException) -> None:
         """Drop what is staged and not committed, because of ``error`` (an interrupt): its temp
         files removed, its folders unlocked, and removed again where the case created them."""
-        stages, self._stages = self._stages, []
-        for stage in stages:
+        with held():
+            stages, self._stages = self._stages, []
+            for stage in stages:
+                self._drop(stage, error)
+
+    def _drop(self, stage: _Stage, error: BaseException) -> None:
+        if stage.staging is not None:
             stage.staging.roll_back()
             stage.staging.discard()
-            self._release(stage, error)
+        self._release(stage, error)
 
     def _commit_staged(self) -> None:
-        stages, self._stages = self._stages, []
+        with held():
+            self._commit(self._stages)
+
+    def _commit(self, stages: list[_Stage]) -> None:
+        self._stages = []
         results: list[Committed] = []
         try:
             self._sync([temp for stage in stages for temp in stage.staging.temps.values()]
@@ -154,6 +169,7 @@ class GroupCommit:
                     stage.staging.sync_folders()
             else:
                 self._sync([stage.folder for stage in placed])
+            raise_pending()  # an interrupt held meanwhile: the chunk, not reported yet, is undone
         except BaseException as err:  # an interrupt, or a sync that failed: nothing of the chunk stays
             for stage in stages:
                 stage.staging.roll_back()

@@ -21,6 +21,7 @@ from typing import Iterator
 
 from ..errors import OutputError
 from .files import ensure_dir
+from .interrupts import raise_pending
 
 #: Seconds a run waits for another run writing the same case folder.
 LOCK_WAIT_SECONDS = 30.0
@@ -55,6 +56,11 @@ def _acquire(folder: Path, seconds: float) -> int:
     deadline = time.monotonic() + seconds
     fd = _open(folder)
     while not _try_lock(fd):
+        try:
+            raise_pending()  # an interrupt held while waiting is not kept waiting for the lock
+        except BaseException:
+            os.close(fd)
+            raise
         if time.monotonic() >= deadline:
             os.close(fd)
             raise OutputError("en anden kørsel skriver i sagsmappen lige nu; vent, til den er færdig, og prøv igen",

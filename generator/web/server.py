@@ -16,6 +16,7 @@ from typing import Callable
 from ..errors import ServeError
 from ..register import users as register_users
 from ..register.session import Register
+from ..register.settings import session_secret
 
 #: The address the web form listens on unless told otherwise.
 DEFAULT_HOST = "127.0.0.1"
@@ -97,8 +98,12 @@ def _serve_processes(config: dict, host: str, port: int, processes: int, echo: C
         sock = listening_socket(host, port)
     except OSError as err:
         raise _cannot_listen(host, port) from err
+    # The register is made (or brought up to date) and its session secret read once, here:
+    # processes starting together on a new register raced to create it ("registret er optaget").
     try:
-        serve_processes({**config, "RENDER_WORKERS": workers}, sock, processes, THREADS,
+        with Register.open(config["DB"], user="serve") as register:
+            secret = session_secret(register.conn)
+        serve_processes({**config, "RENDER_WORKERS": workers, "SECRET_KEY": secret}, sock, processes, THREADS,
                         lambda: _announce(host, sock.getsockname()[1], echo))
     finally:
         sock.close()
