@@ -14,7 +14,6 @@ The one module that leans on Cerberus internals (its range is pinned in setup.cf
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -385,6 +384,8 @@ class DanishErrorHandler(cerr.BaseErrorHandler):
     def _unknown(self, parts: tuple) -> str:
         parent = rules_at(self.schema, parts[:-1])
         known = list((parent or {}).get("schema", {}).keys()) if isinstance((parent or {}).get("schema"), dict) else []
+        import difflib  # only for a misspelt name
+
         close = difflib.get_close_matches(str(parts[-1]), known, n=1, cutoff=0.6)
         hint = f" – mente du '{close[0]}'?" if close else ""
         return f"ukendt felt{hint}"
