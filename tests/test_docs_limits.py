@@ -51,7 +51,7 @@ def test_the_guide_lists_every_limit_issue_18_asks_for():
     constants = {name for *_, names in ROWS for name in names}
     assert {"_isolation.RENDER_SECONDS", "_isolation.WORKER_MEMORY_BYTES", "render._limits.MAX_BUILT_SIZE",
             "word._html.MAX_ELEMENTS", "word._html.MAX_CELLS", "word.writer.MAX_PICTURE_BYTES",
-            "word._reference.MAX_PART_BYTES", "pack.loader.MAX_YAML_NODES", "case._validator.REGEX_SECONDS"} <= constants
+            "word._reference.MAX_PART_BYTES", "pack.yaml_files.MAX_YAML_NODES", "case._validator.REGEX_SECONDS"} <= constants
     assert len(ROWS) >= 17
 
 

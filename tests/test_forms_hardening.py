@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from beredskab.case.forms import MAX_TEXT_CHARS, parse_case_json
-from beredskab.pack.loader import read_yaml
+from beredskab.pack.yaml_files import read_yaml
 
 from .conftest import NOW, ROOT, TODAY
 

@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from beredskab.word._html import _collapse, _collect, _feed, inline_items, parse
+from beredskab.word._html import _feed, parse
+from beredskab.word._inline import _collapse, _collect, inline_items
 from beredskab.errors import TemplateError
 
 from .conftest import EXAMPLES, TODAY

@@ -20,8 +20,9 @@ import pytest
 from beredskab.cache_folder import CACHE_ENV, cache_folder
 from beredskab.case.forms import load_forms
 from beredskab.errors import PackError
-from beredskab.pack import loader
-from beredskab.pack.loader import load_pack, read_yaml
+from beredskab.pack import yaml_files
+from beredskab.pack.loader import load_pack
+from beredskab.pack.yaml_files import read_yaml
 
 from .conftest import DATA
 
@@ -39,8 +40,8 @@ def records(folder: Path) -> list[Path]:
 
 def no_parsing(monkeypatch) -> list[Path]:
     parsed: list[Path] = []
-    original = loader._parse_yaml
-    monkeypatch.setattr(loader, "_parse_yaml", lambda text, path: parsed.append(path) or original(text, path))
+    original = yaml_files._parse_yaml
+    monkeypatch.setattr(yaml_files, "_parse_yaml", lambda text, path: parsed.append(path) or original(text, path))
     return parsed
 
 
@@ -163,7 +164,7 @@ def test_a_new_process_with_records_does_not_import_pyyaml(cache_dir, tmp_path):
 
 
 def test_the_record_names_the_content_and_the_limits(tmp_path):
-    name = loader._record_name(b"a: 1\n")
+    name = yaml_files._record_name(b"a: 1\n")
     assert name.startswith("yaml-") and name.endswith(".json")
-    assert name != loader._record_name(b"a: 2\n")
-    assert json.loads(json.dumps(loader._to_record({"d": date(2026, 1, 2)}))) == {"d": {"$date": "2026-01-02"}}
+    assert name != yaml_files._record_name(b"a: 2\n")
+    assert json.loads(json.dumps(yaml_files._to_record({"d": date(2026, 1, 2)}))) == {"d": {"$date": "2026-01-02"}}

@@ -28,7 +28,8 @@ from cerberus import SchemaError  # after _validator, which imports Cerberus
 from .upgrade import upgrade
 from ..cache_folder import PrivateFolder, cache_folder
 from ..errors import CaseError, FormError, shown
-from ..pack.loader import Pack, deep_merge, read_yaml, without_removed
+from ..pack.loader import Pack, deep_merge, without_removed
+from ..pack.yaml_files import read_yaml
 
 #: Largest case file read; a case is a few KB, so anything this big is a mistake.
 MAX_CASE_BYTES = 2_000_000

@@ -36,7 +36,8 @@ from ..engine import REFERENCE_NAME, Engine
 from ..errors import BeredskabError, PackError, Problem, TemplateError
 from ..case.forms import Forms, load_forms, schema_error_parts
 from cerberus import SchemaError  # after case.forms, which imports Cerberus (case/_validator)
-from .loader import OUTSIDE_PACK, Pack, load_pack, read_yaml, yaml_line
+from .loader import OUTSIDE_PACK, Pack, load_pack
+from .yaml_files import read_yaml, yaml_line
 from ._report import PackReport, _Collector
 from ._templatecheck import check_templates
 from .traceability import RenderedText, html_text, pack_warnings

@@ -1,9 +1,9 @@
-"""Parse and check the small HTML subset templates emit; flatten its inline content.
+"""Parse and check the small HTML subset templates emit.
 
 The HTML is parsed with the standard library into a tree of :class:`Node` and
 checked on the way: unknown tags, classes and attributes and misplaced elements
 raise ``TemplateError``. ``generator.word`` walks the tree onto a Word document;
-it needs only :func:`parse`, :func:`segments` and :func:`inline_items`.
+it needs :func:`parse` here and ``word/_inline.py`` (the tree's content as blocks and runs).
 
 For template authors, the allowed tags and classes are the keys of ``_CONTENT``
 (the paragraph classes are ``PARAGRAPH_CLASSES``; ``generator.word.STYLE_MAP``
@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Iterator
 
 from ..errors import TemplateError
 
@@ -60,13 +59,10 @@ _VOID_TAGS = frozenset({"br", "hr", "img"})
 _ATTRIBUTES = {"span": {"checked"}, "img": {"src", "alt"}, "th": {"width"}, "td": {"width"}}
 _PERCENT = re.compile(r"\s*(\d{1,3})\s*%\s*")
 _IGNORED_ATTRIBUTES = frozenset({"alt", "title", "id"})
-_FORMAT_INDEX = {"b": 0, "strong": 0, "i": 1, "em": 1, "u": 2}
-_FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
 #: Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/F).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # HTML's white space is ASCII only: a no-break space or other Unicode space is kept.
 _HTML_SPACE = " \t\n\r\f"
-_SPACE_RUN = re.compile("[ \t\n\r\f]+")
 _NUMERIC_REFERENCE = re.compile("&#(?!3[49];)")
 
 
@@ -313,101 +309,3 @@ def _feed(html: str, parser) -> bool:
                     attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
             (handle_startendtag if closed else handle_starttag)(tag.lower(), attrs)
     return True
-
-
-# -- the tree's content, ready to write ------------------------------------------------
-
-
-def segments(nodes: list[Node | str]) -> Iterator[tuple[str, object]]:
-    """Yield ("inline", [nodes]) for each run of inline content and ("block", node) for blocks.
-
-    A plain div is opened up: its content counts as the parent's, but it still
-    separates the inline content before and after it, as a block does in HTML.
-    """
-    pending: list[Node | str] = []
-    for node in nodes:
-        if isinstance(node, str) or node.category == "inline":
-            pending.append(node)
-            continue
-        if pending:
-            yield "inline", pending
-            pending = []
-        if node.tag == "div" and node.cls is None:
-            yield from segments(node.children)
-        else:
-            yield "block", node
-    if pending:
-        yield "inline", pending
-
-
-_Format = tuple[bool, bool, bool]  # bold, italic, underline
-_Item = tuple[str, object, _Format]  # ("text" | "br" | "tab" | "field" | "image", value, format)
-
-
-def inline_items(nodes: list[Node | str], bold: bool = False) -> list[_Item]:
-    """Flatten inline content into text, break, field and image items, white space collapsed."""
-    if len(nodes) == 1 and isinstance(nodes[0], str):  # the common case, a plain text: what _collapse makes of it
-        text = _SPACE_RUN.sub(" ", nodes[0]).strip(" ")
-        return [("text", text, (bold, False, False))] if text else []
-    return _collapse(_collect(nodes, (bold, False, False)))
-
-
-def _collect(nodes: list[Node | str], fmt: _Format) -> Iterator[_Item]:
-    for node in nodes:
-        if isinstance(node, str):
-            yield "text", node, fmt
-        elif node.tag in _FORMAT_INDEX:  # nested formatting adds up
-            i = _FORMAT_INDEX[node.tag]
-            yield from _collect(node.children, fmt[:i] + (True,) + fmt[i + 1:])
-        elif node.tag == "br":
-            yield "br", None, fmt
-        elif node.tag == "img":
-            yield "image", node, fmt
-        elif node.cls == "checkbox":
-            yield "text", "☒" if "checked" in node.attrs else "☐", fmt
-        elif node.cls in _FIELDS:
-            yield "field", _FIELDS[node.cls], fmt
-        elif node.cls == "tab":  # to the style's next tab stop, e.g. page numbers flush right
-            yield "tab", None, fmt
-        else:  # a span without class only groups
-            yield from _collect(node.children, fmt)
-
-
-def _collapse(items: Iterator[_Item]) -> list[_Item]:
-    """Collapse white space as a browser does: one space for a run, none at a line's start or end."""
-    out: list[_Item] = []
-    pieces: list[str] = []  # texts of the run being built, joined once (adding each would be quadratic)
-    line_start = True  # at the paragraph's start or right after a <br>
-    for kind, value, fmt in items:
-        if kind == "text":
-            value = _SPACE_RUN.sub(" ", value)
-            if line_start or (out and out[-1][0] == "text" and (pieces[-1] if pieces else out[-1][1]).endswith(" ")):
-                value = value.lstrip(" ")
-            if not value:
-                continue
-            if out and out[-1][0] == "text" and out[-1][2] == fmt:
-                pieces.append(value)  # one run, not many
-                continue
-        _join_pieces(out, pieces)
-        if kind in ("br", "tab"):  # no stray spaces around a line break or a tab
-            _strip_end(out)
-        out.append((kind, value, fmt))
-        line_start = kind in ("br", "tab")
-    _join_pieces(out, pieces)
-    _strip_end(out)
-    return out
-
-
-def _join_pieces(out: list[_Item], pieces: list[str]) -> None:
-    if pieces:
-        out[-1] = ("text", "".join([out[-1][1], *pieces]), out[-1][2])
-        pieces.clear()
-
-
-def _strip_end(out: list[_Item]) -> None:
-    while out and out[-1][0] == "text":
-        text = out[-1][1].rstrip(" ")
-        if text:
-            out[-1] = ("text", text, out[-1][2])
-            return
-        out.pop()

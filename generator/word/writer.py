@@ -47,7 +47,8 @@ from ._document import Document
 from ._package import Reference, load as load_reference
 from ._picture import picture
 from ._reference import MAX_TOTAL_BYTES, clean_reference
-from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, inline_items, parse, segments
+from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, parse
+from ._inline import inline_items, segments
 from ..errors import BeredskabError, TemplateError
 
 __all__ = ["ALLOWED_TAGS", "LOGO_COLUMN", "LOGO_HEIGHT", "STYLE_MAP", "build_document", "check_html",
