@@ -1,5 +1,5 @@
 """``python -m beredskab``: the command line."""
 
-from .cli.commands import main
+from .cli import main
 
 main()

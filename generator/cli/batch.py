@@ -30,6 +30,7 @@ from ..engine import Engine
 from ..errors import BeredskabError, CaseError
 from ..output import interrupts
 from ..output.group import GroupCommit
+from . import _heap
 
 #: Cases handed to a worker at a time, and chunks kept in flight per worker.
 CHUNK_SIZE = 8
@@ -194,6 +195,7 @@ def _init_worker(job: _Job) -> None:
     from ..word import writer as word  # noqa: F401 - the Word writer imported before the first case
 
     _engine(job.plan_dir)
+    _heap.settle()  # the engine and the writer live as long as the worker (cli/_heap.py)
     _JOB = job
 
 

@@ -21,6 +21,7 @@ from ..version import __version__
 from ._console import flush_stdout, os_error_message, silence_stdout, take_debug, utf8_streams
 from ._danish import DanishBadParameter, DanishGroup, danish_usage_error
 from ._debug import scrubbed_traceback
+from . import _heap
 from .options import (DEFAULT_OUT, case_argument, force_option, form_argument, now_of, out_option,  # noqa: F401
                       pdf_option, plan_option, run_today_option, set_option, today_option)
 from ..errors import BeredskabError
@@ -115,7 +116,9 @@ class BeredskabGroup(DanishGroup):
 def _engine(plan_dir):
     from ..engine import Engine  # loaded per command, so `--help` stays fast
 
-    return Engine.load(plan_dir)
+    engine = Engine.load(plan_dir)
+    _heap.settle()  # the engine lives as long as the command (cli/_heap.py)
+    return engine
 
 
 @click.group("beredskab", cls=BeredskabGroup, context_settings={"help_option_names": ["-h", "--help"]})

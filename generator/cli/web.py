@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from . import _heap
 from ._danish import DanishCommand, DanishGroup
 from .cases import db_option
 from .options import plan_option
@@ -30,6 +31,7 @@ def serve_command(host, port, db_path, plan_dir, proxy_header, processes):
     """
     from ..web.server import serve  # Flask and waitress load only for this command
 
+    _heap.settle()  # a server runs for days: its modules frozen, collection as usual (cli/_heap.py)
     serve(host=host, port=port, db=db_path, plan=plan_dir, proxy_header=proxy_header, echo=click.echo,
           processes=processes)
 
