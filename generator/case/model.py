@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from .fields import dumps
 from .forms import set_path
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(NamedTuple):
     """A validated, normalised case: what every step after validation takes.
 
     Only :meth:`Engine.validate` (and :meth:`Engine.load_case`) make one, so a
     ``Case`` in hand has passed the forms.
     """
 
-    data: dict = field(repr=False)  # personal data: never in a repr, a log or a traceback
+    data: dict
+
+    def __repr__(self) -> str:  # personal data: never in a repr, a log or a traceback
+        return "Case()"
 
     @property
     def id(self) -> str:

@@ -11,9 +11,8 @@ item is not done, and ``blocks`` names documents that must not be sent until it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from ..dates import as_date, long_date, long_datetime
 from . import _spec
@@ -28,8 +27,7 @@ STATUS = {"done": "Udført", "overdue": "Overskredet", "open": "Ikke udført", "
 KEYS = ("what", "who", "when", "due", "due_text", "done", "done_at", "note", "warning", "blocks", "legal")
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One row of the checklist."""
 
     id: str
@@ -62,8 +60,7 @@ class Item:
         return text
 
 
-@dataclass(frozen=True)
-class ItemRule:
+class ItemRule(NamedTuple):
     """A checklist item as plan.yaml defines it."""
 
     id: str

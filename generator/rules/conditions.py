@@ -23,9 +23,8 @@ does. There is no ``eval`` and no template language: nothing here runs pack code
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from ..dates import as_date
 from ._spec import RuleError, Where, dotted
@@ -66,8 +65,7 @@ def _same(value: Any, wanted: Any) -> bool:
     return value == wanted and isinstance(value, bool) == isinstance(wanted, bool)
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One parsed condition (see the module docstring)."""
 
     op: str

@@ -14,9 +14,8 @@ list of them: the earliest that applies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from ..dates import add_days, add_hours, as_date, last_day_of_months, long_date, long_datetime
 from . import _spec
@@ -34,8 +33,7 @@ UNITS: dict[str, Callable[[Any, int], date | datetime]] = {
 KEYS = ("title", "from", "days", "hours", "months", "basis", "when", "legal")
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """One deadline of a case: its id, a Danish title and the day (or moment) it falls."""
 
     id: str
@@ -49,8 +47,7 @@ class Deadline:
         return long_datetime(self.due)
 
 
-@dataclass(frozen=True)
-class DueDate:
+class DueDate(NamedTuple):
     """A deadline as plan.yaml defines it."""
 
     id: str
@@ -136,8 +133,7 @@ def _amount(value: Any, numbers: Mapping[str, int], where: Where) -> tuple[int, 
     return value, None
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A checklist item's deadline: deadline ids and date fields, the earliest that applies."""
 
     deadlines: tuple[str, ...]

@@ -11,9 +11,8 @@ and renders them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from . import _spec
 from ._spec import RuleError, Where
@@ -27,8 +26,7 @@ DEFAULT_REASON = "dokument fra planpakken"
 DEFAULT_REASON_OTHERWISE = "sagen opfylder ikke betingelsen for dokumentet"
 
 
-@dataclass(frozen=True)
-class DocumentAdvice:
+class DocumentAdvice(NamedTuple):
     """Whether a document applies to a case, and why (Danish)."""
 
     name: str
@@ -37,8 +35,7 @@ class DocumentAdvice:
     reason: str
 
 
-@dataclass(frozen=True)
-class DocumentRule:
+class DocumentRule(NamedTuple):
     """A document as plan.yaml defines it."""
 
     name: str

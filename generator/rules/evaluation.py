@@ -8,9 +8,8 @@ in a document and in the terminal always comes from the same place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from ..dates import long_date
 from .checklist import Item
@@ -20,8 +19,7 @@ from .obligations import Obligations
 from .safetynet import Safetynet
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """Everything the rules say about one case on one day."""
 
     today: date
@@ -29,7 +27,7 @@ class Evaluation:
     deadlines: dict[str, Deadline]
     checklist: list[Item]
     safetynet: Safetynet
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
     @property
     def overdue(self) -> list[Item]:

@@ -10,8 +10,7 @@ finds them in the pack's plan.yaml files).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from ..errors import PackError, shown
 from ._spec import RuleError, Where, dotted
@@ -31,8 +30,7 @@ MAX_REASON_CHARS = 400
 NO_DEADLINE = "ingen frist i sagen"
 
 
-@dataclass(frozen=True)
-class Obligations:
+class Obligations(NamedTuple):
     """Every rule of the plan, parsed and checked: what :func:`.evaluation.evaluate` applies to a case."""
 
     numbers: Mapping[str, int]

@@ -9,8 +9,7 @@ forms when the pack is loaded (:class:`Fields`), and each becomes a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from ._spec import RuleError, Where
 
@@ -20,8 +19,7 @@ _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[\]
 DATE_TYPES = ("date", "datetime")
 
 
-@dataclass(frozen=True)
-class FieldPath:
+class FieldPath(NamedTuple):
     """One field of the forms, as rules read it."""
 
     text: str

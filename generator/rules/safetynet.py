@@ -8,9 +8,8 @@ cause, and the last one is used when none does. ``occupational_injury`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from . import _spec
 from ._spec import RuleError, Where
@@ -23,8 +22,7 @@ KEYS = ("causes", "occupational_injury", "work_accident")
 CAUSE_CHOICES = "safetynet_cause"
 
 
-@dataclass(frozen=True)
-class Safetynet:
+class Safetynet(NamedTuple):
     """How the AMR registers the case in Safetynet."""
 
     cause: str
@@ -33,8 +31,7 @@ class Safetynet:
     work_accident: bool
 
 
-@dataclass(frozen=True)
-class SafetynetRule:
+class SafetynetRule(NamedTuple):
     """The Safetynet classification as plan.yaml defines it."""
 
     causes: tuple[tuple[str, Condition], ...]
