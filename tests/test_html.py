@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from beredskab.word._html import _feed, parse
-from beredskab.word._inline import _collapse, _collect, inline_items
+from beredskab.word._html import _NUMERIC_REFERENCE, XML_ILLEGAL, _TreeBuilder, _feed, parse
+from beredskab.word._inline import _SPACE_RUN, _collapse, _collect, _one_space, inline_items
+from beredskab.word._wml import P, r_text
 from beredskab.errors import TemplateError
 
 from .conftest import EXAMPLES, TODAY
@@ -141,3 +142,66 @@ def test_parse_builds_the_same_tree_on_both_paths():
 @given(text=st.text(alphabet=" \n\t\r\f\u00a0\u2003abæ", max_size=12), bold=st.booleans())
 def test_inline_items_of_a_plain_text_are_the_general_ones(text, bold):
     assert inline_items([text], bold) == _collapse(_collect([text], (bold, False, False)))
+
+
+def _outcome(build) -> object:
+    """The tree ``build()`` returns as nested lists, or the message of the TemplateError it raises."""
+    try:
+        root = build()
+    except TemplateError as err:
+        return str(err)
+
+    def shape(node):
+        if isinstance(node, str):
+            return node
+        return [node.key, node.attrs, node.category, node.mode, [shape(child) for child in node.children]]
+    return shape(root)
+
+
+def _through_handlers(html: str):
+    """The tree the builder's handlers make of _feed's events (parse builds it in one loop instead)."""
+    builder = _TreeBuilder()
+    builder.clean = parse_is_clean(html)
+    assert _feed(html, builder)
+    return builder.root
+
+
+def parse_is_clean(html: str) -> bool:
+    return XML_ILLEGAL.search(html) is None and _NUMERIC_REFERENCE.search(html) is None
+
+
+_MARKUP = st.sampled_from([
+    "<p>", "</p>", '<p class="note">', "<P CLASS='date'>", "<ul>", "</ul>", "<li>", "</li>", "<table>", "</table>",
+    '<table class="fields">', "<tr>", "</tr>", "<td>", "</td>", '<th width="40%">', '<td width="70%">', "</th>",
+    "<br>", "<br/>", "</br>", "<b>", "</b>", '<span class="checkbox" checked>', "</span>", '<div class="header">',
+    "</div>", "<div>", '<img src="logo.png" alt="a &amp; b">', "<blink>", '<p style="x">', "x", " ", "\n",
+    "&amp;", "&#1;", "\x01", "\u00a0", "æ",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_MARKUP, max_size=30).map("".join))
+def test_parse_builds_what_the_handlers_build_from_the_events(html):
+    assert _outcome(lambda: parse(html)) == _outcome(lambda: _through_handlers(html))
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
+def test_parse_of_every_document_is_the_handlers_tree(engine, example):
+    case = engine.load_case(EXAMPLES / example)
+    for document in engine.select(case):
+        html = engine.preview(case, document, TODAY)
+        assert _outcome(lambda: parse(html)) == _outcome(lambda: _through_handlers(html))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\t\r\f\u00a0\u2003\u0085\x0b\u200bab", max_size=12))
+def test_white_space_is_collapsed_as_the_regular_expression_does(text):
+    assert _one_space(text) == _SPACE_RUN.sub(" ", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\t\u00a0\u2003\u3000ab", max_size=8))
+def test_a_run_keeps_its_space_exactly_when_the_text_has_white_space_at_either_end(text):
+    paragraph = P(None)
+    r_text(paragraph, text, False, False, False)
+    assert ('xml:space="preserve"' in paragraph.runs[0]) == (text != text.strip())

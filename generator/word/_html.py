@@ -117,6 +117,36 @@ class _TreeBuilder:
         elif data.strip(_HTML_SPACE):
             self._refuse(parent, "tekst")  # never the text itself: it may be the case's data
 
+    def build(self, tokens: list[tuple[str, ...]]) -> None:
+        """Build the tree from ``_tokens``: what ``_feed`` reports to the handlers above, in one loop.
+
+        The common events are handled here (a start tag as :func:`_element` checked it the last
+        time the same tag was written, text in inline content, an end tag closing the innermost
+        element); anything else goes to the handlers, so every check and message stays theirs.
+        """
+        stack, children, clean, elements = self._stack, _CHILDREN, self.clean, _ELEMENTS
+        for _, text, tag, attributes, closed, end in tokens:
+            if text:
+                if "&" in text:
+                    text = unescape(text)
+                parent = stack[-1]
+                if clean and "inline" in children[parent.mode]:
+                    parent.children.append(text)
+                else:
+                    self.handle_data(text)
+            elif end:
+                end = end.lower()
+                if stack[-1].tag == end:  # never the root: its tag is no tag name
+                    del stack[-1]
+                else:
+                    self.handle_endtag(end)
+            else:
+                spec = elements.get((tag, attributes, closed))
+                if spec is None:
+                    spec = _element_spec(tag, attributes, closed)
+                name, cls, attrs, category, key, void = spec
+                self._open(Node(name, cls, dict(attrs) if attrs else {}, [], category, "body", key), void)
+
     def _open(self, node: Node, closed: bool) -> None:
         parent = self._stack[-1]
         if node.category not in _CHILDREN[parent.mode]:
@@ -203,6 +233,23 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
     return node
 
 
+#: (tag, attributes, "/") as written -> the checked element's (tag, class, kept attributes, category,
+#: key, closed): a template writes the same few start tags over and over. Errors are never kept.
+_ELEMENTS: dict[tuple[str, str, str], tuple] = {}
+_MAX_ELEMENTS_KEPT = 1024
+
+
+def _element_spec(tag: str, attributes: str, closed: str) -> tuple:
+    """Check a start tag as written (see _ELEMENTS) with :func:`_element`, and keep the result."""
+    name = tag.lower()
+    node = _element(name, _attributes(attributes) if attributes else [])
+    spec = (node.tag, node.cls, node.attrs, node.category, node.key, bool(closed) or name in _VOID_TAGS)
+    if len(_ELEMENTS) >= _MAX_ELEMENTS_KEPT:
+        _ELEMENTS.clear()
+    _ELEMENTS[tag, attributes, closed] = spec
+    return spec
+
+
 #: Tag names a message may show: HTML's own. Any other name may have been built from the case's data.
 _KNOWN_TAGS = frozenset(
     "a abbr address area article aside audio base bdi bdo blockquote body br button canvas caption cite code col "
@@ -233,8 +280,10 @@ def parse(html: str) -> Node:
     # Text with no character XML cannot hold, and no numeric character reference that could make one,
     # needs no cleaning piece by piece (autoescape writes &#34; and &#39;).
     builder.clean = XML_ILLEGAL.search(html) is None and _NUMERIC_REFERENCE.search(html) is None
-    if not _feed(html, builder):  # beyond plain tags and text: html.parser reads it all, from the start
-        builder = _TreeBuilder()
+    tokens = _tokens(html)
+    if tokens is not None:
+        builder.build(tokens)
+    else:  # beyond plain tags and text: html.parser reads it all, from the start
         events = _html_parser()(convert_charrefs=True)
         events.handle_starttag, events.handle_startendtag = builder.handle_starttag, builder.handle_startendtag
         events.handle_endtag, events.handle_data = builder.handle_endtag, builder.handle_data
@@ -281,18 +330,37 @@ _COMMON_REFERENCES = (("&lt;", "<"), ("&gt;", ">"), ("&#34;", '"'), ("&#39;", "'
 _COMMON_REFERENCE = re.compile("&(?:lt|gt|#34|#39|quot|amp);")
 
 
-def _feed(html: str, parser) -> bool:
-    """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
-    methods (text with character references resolved, tag and attribute names in lower case);
-    False where the rest is not that simple.
+def _tokens(html: str) -> list[tuple[str, ...]] | None:
+    """The tokens of ``html`` (see _TOKEN), or None where it is not all plain tags and text.
 
-    The whole text is tokenized first and nothing is reported when it is not all
-    plain tags and text (html.parser then reads it all): tokens that do not meet
-    cover less than the text, and no event after a gap (say, a tag inside a comment)
-    ever reaches the tree builder.
+    Tokens that do not meet cover less than the text: then nothing of it is reported (html.parser
+    reads it all), so no event after a gap (say, a tag inside a comment) ever reaches the tree builder.
     """
     tokens = _TOKEN.findall(html)
     if sum([len(token[0]) for token in tokens]) != len(html):  # one C call each, not a match object a token
+        return None
+    return tokens
+
+
+def _attributes(attributes: str) -> list[tuple[str, str | None]]:
+    """A start tag's attributes as html.parser reports them: names in lower case, values unescaped."""
+    attrs = []
+    for name, equals, double, single in _ATTRIBUTE.findall(attributes):
+        value = double or single
+        attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
+    return attrs
+
+
+def _feed(html: str, parser) -> bool:
+    """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
+    methods (text with character references resolved, tag and attribute names in lower case);
+    False where the rest is not that simple (see _tokens: then nothing is reported).
+
+    ``parse`` builds its tree from the same tokens directly (``_TreeBuilder.build``); this
+    is the same reading as events, which the tests compare with html.parser's.
+    """
+    tokens = _tokens(html)
+    if tokens is None:
         return False
     handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
     handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
@@ -302,10 +370,5 @@ def _feed(html: str, parser) -> bool:
         elif end:
             handle_endtag(end.lower())
         else:
-            attrs = []
-            if attributes:
-                for name, equals, double, single in _ATTRIBUTE.findall(attributes):
-                    value = double or single
-                    attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
-            (handle_startendtag if closed else handle_starttag)(tag.lower(), attrs)
+            (handle_startendtag if closed else handle_starttag)(tag.lower(), _attributes(attributes) if attributes else [])
     return True

@@ -48,9 +48,23 @@ _Item = tuple[str, object, _Format]  # ("text" | "br" | "tab" | "field" | "image
 def inline_items(nodes: list[Node | str], bold: bool = False) -> list[_Item]:
     """Flatten inline content into text, break, field and image items, white space collapsed."""
     if len(nodes) == 1 and isinstance(nodes[0], str):  # the common case, a plain text: what _collapse makes of it
-        text = _SPACE_RUN.sub(" ", nodes[0]).strip(" ")
+        text = plain_text(nodes[0])
         return [("text", text, (bold, False, False))] if text else []
     return _collapse(_collect(nodes, (bold, False, False)))
+
+
+def plain_text(text: str) -> str:
+    """A plain text's white space collapsed, none at either end: what ``inline_items`` makes of it."""
+    return _one_space(text).strip(" ")
+
+
+def _one_space(text: str) -> str:
+    """``text`` with each run of HTML white space made one space. Most texts have no tab, line
+    break or double space: ``isprintable`` finds none of the first in one C pass (a rare other
+    character it does not call printable just takes the regular expression)."""
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACE_RUN.sub(" ", text)
 
 
 def _collect(nodes: list[Node | str], fmt: _Format) -> Iterator[_Item]:
@@ -81,7 +95,7 @@ def _collapse(items: Iterator[_Item]) -> list[_Item]:
     line_start = True  # at the paragraph's start or right after a <br>
     for kind, value, fmt in items:
         if kind == "text":
-            value = _SPACE_RUN.sub(" ", value)
+            value = _one_space(value)
             if line_start or (out and out[-1][0] == "text" and (pieces[-1] if pieces else out[-1][1]).endswith(" ")):
                 value = value.lstrip(" ")
             if not value:

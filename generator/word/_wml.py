@@ -122,7 +122,7 @@ _RUN_OPEN = {(b, i, u): _run_open((b, i, u)) for b in (False, True) for i in (Fa
 
 def r_text(p: P, value: str, bold: bool, italic: bool, underline: bool) -> None:
     """Append a w:r holding ``value`` (no tabs or line breaks) with the formatting switched on."""
-    space = ' xml:space="preserve"' if value != value.strip() else ""
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""  # value != value.strip()
     p.runs.append(f"{_RUN_OPEN[bold, italic, underline]}<w:t{space}>{text(value)}</w:t></w:r>")
 
 

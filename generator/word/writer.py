@@ -48,7 +48,7 @@ from ._package import Reference, load as load_reference
 from ._picture import picture
 from ._reference import MAX_TOTAL_BYTES, clean_reference
 from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, parse
-from ._inline import inline_items, segments
+from ._inline import inline_items, plain_text, segments
 from ..errors import BeredskabError, TemplateError
 
 __all__ = ["ALLOWED_TAGS", "LOGO_COLUMN", "LOGO_HEIGHT", "STYLE_MAP", "build_document", "check_html",
@@ -169,6 +169,9 @@ def _check_size(path: Path, size: int) -> None:
 
 def _fill(story: _Story, nodes: list[Node | str]) -> None:
     """Write ``nodes`` into the (empty) story; a header, footer or cell must end with a paragraph."""
+    if story.cell and len(nodes) == 1 and type(nodes[0]) is str:  # most cells: one plain text, one paragraph
+        _text_paragraph(story, story.style, nodes[0])
+        return
     _blocks(story, nodes)
     if story.cell and wml.last_block(story.element) in (None, "tbl"):
         _paragraph(story, story.style)
@@ -185,7 +188,10 @@ def _blocks(story: _Story, nodes: list[Node | str]) -> None:
 def _block(story: _Story, node: Node) -> None:
     if node.tag in ("h1", "h2", "h3", "p"):
         style = story.style if node.key == "p" else STYLE_MAP[node.key]
-        _write_inline(_paragraph(story, style), inline_items(node.children, story.bold), story)
+        if len(node.children) == 1 and type(node.children[0]) is str:
+            _text_paragraph(story, style, node.children[0])
+        else:
+            _write_inline(_paragraph(story, style), inline_items(node.children, story.bold), story)
     elif node.tag in ("ul", "ol"):
         _list(story, node, level=1)
     elif node.tag == "table":
@@ -200,6 +206,15 @@ def _block(story: _Story, node: Node) -> None:
 
 def _paragraph(story: _Story, style: str):
     return wml.p_add(story.element, story.reference.style_id(style))
+
+
+def _text_paragraph(story: _Story, style: str, text: str) -> None:
+    """A paragraph holding one plain text (empty if it is only white space): what ``_write_inline``
+    writes for its ``inline_items``, without making them."""
+    paragraph = _paragraph(story, style)
+    text = plain_text(text)
+    if text:
+        wml.r_text(paragraph, text, story.bold, False, False)
 
 
 def _list(story: _Story, node: Node, level: int) -> None:
