@@ -88,3 +88,16 @@ def test_render_allows_a_symlink_inside_the_pack(make_pack, phone_threat):
     pack = make_pack({"templates/note.html.j2": "<p>Sag {{ incident.case_id }}</p>\n"})
     (pack / "templates" / "incident_note.html.j2").symlink_to(pack / "templates" / "note.html.j2")
     assert Engine.load(pack).preview(phone_threat, "incident_note", today=TODAY) == "<p>Sag KME-2026-031</p>"
+
+
+def test_a_dicts_keys_and_methods_read_as_in_jinjas_own_sandbox():
+    """PackSandbox.getattr looks a plain dict's key up directly; what a template sees is Jinja's."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    data = {"navn": "Mette", "items": "nøgle", "update": 1, "_skjult": 2, "__class__": 3}
+    source = ("{{ d.navn }}|{{ d.items is callable }}|{{ d.update is defined }}|{{ d._skjult }}|"
+              "{{ d.__class__ is defined }}|{{ d.mangler is defined }}|{{ d['items'] }}|{{ d.get('navn') }}|"
+              "{{ d.keys() | list }}")
+    ours = render.PackSandbox(autoescape=True).from_string(source).render(d=data)
+    jinjas = ImmutableSandboxedEnvironment(autoescape=True).from_string(source).render(d=data)
+    assert ours == jinjas == "Mette|True|False|2|False|False|nøgle|Mette|[&#39;navn&#39;, &#39;items&#39;, &#39;update&#39;, &#39;_skjult&#39;, &#39;__class__&#39;]"

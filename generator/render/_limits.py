@@ -59,24 +59,32 @@ class RenderTimeout(Exception):
     """A template ran longer than MAX_RENDER_SECONDS."""
 
 
+class _Moment(threading.local):
+    at: float | None = None  # no render running in this thread (each thread starts so)
+
+
 class Deadline:
     """A deadline per thread: started around one render, checked by the sandbox's hooks."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
+        self._local = _Moment()
 
     def start(self, seconds: float) -> None:
-        self._local.at = time.monotonic() + seconds
+        self._local.at = _monotonic() + seconds
 
     def stop(self) -> None:
         self._local.at = None
 
     def check(self) -> None:
         """Raise RenderTimeout when this thread's render has run past its deadline."""
-        at = getattr(self._local, "at", None)
-        if at is not None and time.monotonic() > at:
-            self._local.at = None  # raised once; cleanup code after it runs freely
+        local = self._local
+        at = local.at
+        if at is not None and _monotonic() > at:
+            local.at = None  # raised once; cleanup code after it runs freely
             raise RenderTimeout
+
+
+_monotonic = time.monotonic
 
 
 def size(value: Any) -> int:
@@ -200,15 +208,24 @@ def check_join(items: Any, separator: Any) -> None:
 def _guard(name: str, filter_function: Callable) -> Callable:
     """``filter_function`` checked before it runs (where it can grow) and after (its result's size)."""
     pre = _FILTER_CHECKS.get(name)
+    if pre is None:  # it can at most add its inputs together: its result is checked
 
-    @wraps(filter_function)  # keeps Jinja's pass_context/pass_eval_context marker
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if pre is not None:
-            values = args[1:] if getattr(filter_function, "jinja_pass_arg", None) is not None else args
-            pre(*values, **kwargs)
+        @wraps(filter_function)  # keeps Jinja's pass_context/pass_eval_context marker
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            value = filter_function(*args, **kwargs)
+            if isinstance(value, (str, list, tuple)) and len(value) > MAX_BUILT_SIZE:
+                raise TooLarge(name)
+            return value
+
+        return checked
+    passed = 1 if getattr(filter_function, "jinja_pass_arg", None) is not None else 0  # the context first
+
+    @wraps(filter_function)
+    def checked_first(*args: Any, **kwargs: Any) -> Any:
+        pre(*args[passed:], **kwargs)
         return bounded(filter_function(*args, **kwargs), name)
 
-    return checked
+    return checked_first
 
 
 def _check_replace_filter(value: Any = "", old: Any = "", new: Any = "", count: Any = None, **_: Any) -> None:

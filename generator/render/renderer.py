@@ -45,6 +45,9 @@ from ..pack.loader import Pack
 #: Longest HTML a template may produce; a runaway loop stops here, not in memory.
 MAX_OUTPUT_CHARS = 5_000_000
 
+#: Output chunks between two checks of the render's deadline (a chunk takes microseconds).
+CHUNKS_PER_CHECK = 16
+
 #: Prefix under which the default pack's templates stay reachable from a pack.
 DEFAULT_PREFIX = "default"
 
@@ -116,6 +119,13 @@ class PackSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.deadline.check()
+        if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
+            # What Jinja's getattr finds for a plain dict's key (``incident.case_id``), without
+            # first asking for an attribute a dict does not have (an AttributeError each time).
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -135,6 +145,10 @@ class PackSandbox(ImmutableSandboxedEnvironment):
         checked.__name__ = wrapped.__name__
         return checked
 
+
+#: Every attribute a plain dict has (its methods, and object's): for any other name Jinja's
+#: ``getattr`` of a dict looks up the key.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 _BINOPS = {"*": operator.mul, "**": operator.pow, "+": operator.add, "%": operator.mod}
 
@@ -191,16 +205,18 @@ class Renderer:
             template = self.env.get_template(name)
             chunks: list[str] = []
             size = 0
-            self.env.deadline.start(MAX_RENDER_SECONDS)
+            deadline = self.env.deadline
+            deadline.start(MAX_RENDER_SECONDS)
             try:
                 for chunk in template.generate(context):
-                    self.env.deadline.check()
                     size += len(chunk)
                     if size > MAX_OUTPUT_CHARS:
                         raise TemplateError("skabelonen giver et alt for stort dokument", file=name)
                     chunks.append(chunk)
+                    if not len(chunks) % CHUNKS_PER_CHECK:  # the sandbox's hooks check it as well
+                        deadline.check()
             finally:
-                self.env.deadline.stop()
+                deadline.stop()
             return "".join(chunks)
 
     def sources(self, document: str) -> dict[str, str]:
