@@ -13,6 +13,8 @@ import shutil
 import pytest
 
 from beredskab.cli.commands import cli
+from beredskab.errors import PackError
+from beredskab.pack.loader import load_pack
 
 from .conftest import EXAMPLES, ROOT
 
@@ -69,3 +71,55 @@ def test_every_command_refuses_a_symlink_out_of_the_pack(tmp_path, runner, link,
     assert f"{OUTSIDE_MESSAGE} ({linked})" in result.output
     assert SECRET not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# -- an asset found once per process is searched again when it changes ------------------------
+
+
+def _pack_with_assets(tmp_path):
+    pack = tmp_path / "pack"
+    (pack / "templates").mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "reference.docx", pack / "templates" / "reference.docx")
+    return load_pack(pack)
+
+
+def test_an_asset_that_turns_into_a_link_out_of_the_pack_is_refused_in_the_same_process(tmp_path):
+    pack = _pack_with_assets(tmp_path)
+    own = pack.find_asset("reference.docx")
+    assert own == (tmp_path / "pack" / "templates" / "reference.docx").resolve()
+    assert pack.find_asset("reference.docx") == own  # found again from what the process knows
+    outside = _outside(tmp_path)
+    own.unlink()
+    own.symlink_to(outside / "reference.docx")  # now a link out of the pack
+    with pytest.raises(PackError, match="peger uden for planpakken"):
+        pack.find_asset("reference.docx")
+
+
+def test_an_asset_whose_templates_folder_turns_into_a_link_out_is_refused_in_the_same_process(tmp_path):
+    pack = _pack_with_assets(tmp_path)
+    assert pack.find_asset("reference.docx") is not None
+    outside = _outside(tmp_path)
+    shutil.copy(ROOT / "templates" / "reference.docx", outside / "templates" / "reference.docx")
+    shutil.rmtree(tmp_path / "pack" / "templates")
+    (tmp_path / "pack" / "templates").symlink_to(outside / "templates", target_is_directory=True)
+    with pytest.raises(PackError, match="peger uden for planpakken"):
+        pack.find_asset("reference.docx")
+
+
+def test_an_asset_added_removed_or_replaced_in_a_pack_is_found_where_it_now_is(tmp_path):
+    pack = _pack_with_assets(tmp_path)
+    default_logo = (ROOT / "templates" / "logo.png").resolve()
+    assert pack.find_asset("logo.png") == default_logo  # the default pack's, while the pack has none
+    logo = tmp_path / "pack" / "templates" / "logo.png"
+    shutil.copy(ROOT / "templates" / "logo.png", logo)
+    assert pack.find_asset("logo.png") == logo.resolve()  # the pack's own, once it has one
+    logo.unlink()
+    assert pack.find_asset("logo.png") == default_logo
+    reference = tmp_path / "pack" / "templates" / "reference.docx"
+    reference.unlink()
+    assert pack.find_asset("reference.docx") == (ROOT / "templates" / "reference.docx").resolve()
+    elsewhere = tmp_path / "pack" / "templates" / "letterhead.docx"
+    shutil.copy(ROOT / "templates" / "reference.docx", elsewhere)
+    reference.symlink_to(elsewhere)  # a link inside the pack is followed, as before
+    assert pack.find_asset("reference.docx") == elsewhere.resolve()
+    assert pack.find_asset("../plan.yaml") is None

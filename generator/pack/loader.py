@@ -13,6 +13,7 @@ private cache folder).
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -137,7 +138,32 @@ class Pack:
         return [self._inside(folder, folder / "templates") for folder in self.dirs]
 
     def find_asset(self, name: str) -> Path | None:
-        """Find a template asset (reference.docx, a logo) by relative name; never outside the packs."""
+        """Find a template asset (reference.docx, a logo) by relative name; never outside the packs.
+
+        Searched once per process and then checked with a ``stat`` or two a call while the
+        search would find the same file (a batch asks for the reference document and the
+        logo for every case): see :class:`_FoundAsset`.
+        """
+        found = self._assets.get(name)
+        if found is not None and found.still():
+            return found.path
+        candidates = self._asset_candidates(name)
+        seen = [_probe(candidate) for candidate in candidates]  # before the search: see _FoundAsset.of
+        path = self._search_asset(name)
+        self._assets.pop(name, None)
+        if path is not None and (found := _FoundAsset.of(candidates, seen, path)) is not None:
+            self._assets[name] = found
+        return path
+
+    @cached_property
+    def _assets(self) -> dict[str, _FoundAsset]:
+        return {}
+
+    def _asset_candidates(self, name: str) -> list[str]:
+        relative = safe_relative(name)
+        return [] if relative is None else [str(root / relative) for root in self.template_dirs()]
+
+    def _search_asset(self, name: str) -> Path | None:
         relative = safe_relative(name)
         if relative is None:
             return None
@@ -165,6 +191,70 @@ class Pack:
         if not inside:
             raise PackError(OUTSIDE_PACK, file=str(path))
         return path
+
+
+#: What the asset search sees at a candidate: nothing it takes (no file, no link), or not a file.
+_ABSENT, _NOT_A_FILE = "absent", "not a file"
+
+
+def _probe(candidate: str) -> tuple[int, int] | str:
+    """The (device, inode) of the file ``candidate`` leads to; _ABSENT where the search passes it
+    over (neither a file nor a link), _NOT_A_FILE where it does not (a link to no file, an error)."""
+    try:
+        status = os.lstat(candidate)
+    except (FileNotFoundError, NotADirectoryError):
+        return _ABSENT
+    except OSError:
+        return _NOT_A_FILE  # the search meets it (and raises) as before
+    if stat.S_ISREG(status.st_mode):
+        return status.st_dev, status.st_ino
+    if not stat.S_ISLNK(status.st_mode):
+        return _ABSENT
+    try:
+        status = os.stat(candidate)
+    except OSError:
+        return _NOT_A_FILE
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else _NOT_A_FILE
+
+
+@dataclass(frozen=True)
+class _FoundAsset:
+    """An asset the full search found (a link out of a department's pack refused), and the file it is.
+
+    It stands while the search would find the same file at the same place: no pack before
+    the one it is in has gained a file or a link of that name, and its candidate and the
+    resolved path both lead to the same file (device and inode). A file replaced, or a
+    link put in its place or in place of a folder on its way, leads to another file: the
+    full search runs again and refuses a link out of the pack as it does every time. So
+    what can be read is what the full search accepted: the file (inode) it found inside
+    the pack. The identity is taken before the search and must be the resolved path's
+    after it, so a file swapped during the search is not kept. Where the candidate is its
+    resolved path (no link on the way, as in the default pack) one ``stat`` a call does.
+    """
+
+    before: tuple[str, ...]  # the candidates of the packs searched first: none had a file or a link
+    candidate: str
+    path: Path
+    identity: tuple[int, int]
+
+    @classmethod
+    def of(cls, candidates: list[str], seen: list, path: Path) -> _FoundAsset | None:
+        """The asset found at ``path``, if what the candidates showed before the search leads there."""
+        for index, probe in enumerate(seen):
+            if probe == _ABSENT:
+                continue
+            if probe == _NOT_A_FILE or _probe(str(path)) != probe:
+                return None
+            return cls(tuple(candidates[:index]), candidates[index], path, probe)
+        return None
+
+    def still(self) -> bool:
+        """True while the search would find this file here (a ``stat`` or two)."""
+        if any(_probe(candidate) != _ABSENT for candidate in self.before):
+            return False
+        if _probe(self.candidate) != self.identity:
+            return False
+        return str(self.path) == self.candidate or _probe(str(self.path)) == self.identity
 
 
 def load_pack(plan_dir: str | os.PathLike | None = None) -> Pack:
