@@ -194,18 +194,16 @@ def test_generate_leaves_the_temp_files_of_a_run_that_still_runs(runner, tmp_pat
 
 def test_generate_interrupted_right_after_making_a_temp_file_leaves_nothing(runner, tmp_path, monkeypatch):
     """Ctrl-C between creating a temp file and knowing its name left a 0-byte temp in an empty case folder."""
-    import tempfile
-
     from beredskab.output import files
 
-    real = tempfile.mkstemp
+    real = files._open_temp
 
     def interrupted(*args, **kwargs):
         fd, name = real(*args, **kwargs)
         os.close(fd)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files.tempfile, "mkstemp", interrupted)
+    monkeypatch.setattr(files, "_open_temp", interrupted)
     out = tmp_path / "out"
     out.mkdir()
     result = runner.invoke(cli, ["generate", str(PHONE), "--out", str(out)])

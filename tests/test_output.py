@@ -47,6 +47,41 @@ def test_write_all_creates_private_folders_and_files(tmp_path, two_docs):
     assert all(mode(p) == 0o600 and p.read_bytes() == data for p, data in two_docs.items())
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o700, 0o000])
+def test_write_all_makes_folders_and_files_private_whatever_the_umask(tmp_path, two_docs, umask):
+    old = os.umask(umask)
+    try:
+        output.write_all(two_docs)
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "out") == 0o700 and mode(tmp_path / "out" / "A-1") == 0o700
+    assert all(mode(p) == 0o600 and p.read_bytes() == data for p, data in two_docs.items())
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+@pytest.mark.parametrize("before, after", [(0o755, 0o700), (0o2770, 0o700), (0o700, 0o700), (0o300, 0o300)])
+def test_an_existing_case_folder_loses_the_rights_of_others_and_gains_none(tmp_path, two_docs, before, after):
+    folder = next(iter(two_docs)).parent
+    folder.mkdir(parents=True)
+    folder.chmod(before)
+    output.write_all(two_docs)
+    assert mode(folder) == after
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_a_read_only_case_folder_is_refused_and_left_read_only(tmp_path, two_docs):
+    folder = next(iter(two_docs)).parent
+    folder.mkdir(parents=True)
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="mappen er skrivebeskyttet"):
+            output.write_all(two_docs)
+        assert mode(folder) == 0o500 and list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
 def test_write_all_refuses_to_overwrite_without_force_and_names_every_file(two_docs):
     output.write_all(two_docs)
     with pytest.raises(OutputError) as info:

@@ -18,10 +18,10 @@ removed by the next run that writes the same documents.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterable
@@ -76,19 +76,36 @@ def document_path(out_dir: Path, case_id: str, document: str, suffix: str = ".do
     return Path(out_dir) / case_id / f"{case_id}_{document}{suffix}"
 
 
-def check_targets(targets: list[Path], force: bool) -> None:
-    """Refuse symlinks and (without force) existing files, naming all of them at once."""
+def check_targets(targets: list[Path], force: bool) -> set[Path]:
+    """Refuse symlinks and (without force) existing files, naming all of them at once; return the
+    targets that exist (one ``lstat`` each)."""
     problems = []
+    present = set()
     for target in targets:
-        if target.is_symlink():
+        status = _lstat(target)
+        if status is None:
+            continue
+        present.add(target)
+        if stat.S_ISLNK(status.st_mode):
             problems.append(OutputError("der ligger et symbolsk link, hvor dokumentet skal skrives", file=str(target)))
-        elif target.exists() and not force:
+        elif not force:
             problems.append(OutputError("findes allerede og bliver ikke overskrevet; brug --force for at erstatte det",
                                         file=str(target)))
-        elif target.exists() and not target.is_file():
+        elif not stat.S_ISREG(status.st_mode):
             problems.append(OutputError("der ligger en mappe, hvor dokumentet skal skrives", file=str(target)))
     if problems:
         raise OutputError([p for err in problems for p in err.problems])
+    return present
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    """``os.lstat(path)``, or None where nothing is (the errors pathlib's ``exists`` takes as "no")."""
+    try:
+        return os.lstat(path)
+    except OSError as err:
+        if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return None
+        raise
 
 
 def ensure_dir(folder: Path, private: bool = True) -> list[Path]:
@@ -100,22 +117,30 @@ def ensure_dir(folder: Path, private: bool = True) -> list[Path]:
     """
     mode = DIR_MODE if private else PUBLIC_DIR_MODE
     try:
-        if folder.is_symlink():
+        status = _lstat(folder)  # one lstat tells a link, a folder, a file and nothing apart
+        if status is not None and stat.S_ISLNK(status.st_mode):
             raise OutputError("mappen er et symbolsk link; vælg en anden outputmappe", file=str(folder))
         missing = []
         current = folder
-        while not current.exists() and not current.is_symlink() and current != current.parent:
+        while status is None and current != current.parent:  # neither there nor a (dangling) link
             missing.append(current)
             current = current.parent
+            status = _lstat(current)
         for path in reversed(missing):
             path.mkdir(mode=mode)
-            restrict_dir(path, mode)  # mkdir's mode is reduced by the umask (and ignored on Windows)
-        if not folder.is_dir():
+            status = os.stat(path)
+            if on_windows() or stat.S_IMODE(status.st_mode) != mode:
+                restrict_dir(path, mode)  # mkdir's mode is reduced by the umask (and ignored on Windows)
+        if not stat.S_ISDIR(status.st_mode):
             raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder))
-        if folder not in missing:
-            _refuse_read_only(folder)
+        if not missing:
+            current_mode = stat.S_IMODE(status.st_mode)
+            if not on_windows() and not current_mode & stat.S_IWUSR:
+                _refuse_read_only(folder)
             if private:  # take rights from group and others, never give one
-                restrict_dir(folder, mode if on_windows() else mode & stat.S_IMODE(folder.stat().st_mode))
+                wanted = mode if on_windows() else mode & current_mode
+                if on_windows() or wanted != current_mode:
+                    restrict_dir(folder, wanted)
         return list(reversed(missing))
     except (FileExistsError, NotADirectoryError) as err:
         raise OutputError("kan ikke oprette mappen; der ligger en fil med samme navn", file=str(folder)) from err
@@ -170,9 +195,10 @@ class Staging:
         self.backups: dict[Path, Path] = {}
         self.placed: list[Path] = []
 
-    def check(self) -> None:
-        check_targets([t for t in self.targets if t not in self.replace], self.force)
-        check_targets([t for t in self.targets if t in self.replace], True)
+    def check(self) -> set[Path]:
+        """Refuse what must not be written over; return the targets that exist."""
+        present = check_targets([t for t in self.targets if t not in self.replace], self.force)
+        return present | check_targets([t for t in self.targets if t in self.replace], True)
 
     def write_temps(self, sync: bool = True) -> None:
         """Every file to its temp file, and a copy of each file it replaces (for a roll-back);
@@ -181,8 +207,9 @@ class Staging:
         self.check()
         for folder in self.folders:
             ensure_dir(folder, self.private)
+        for folder in self.folders:
+            _remove_stale_temps(folder, {target.name for target in self.targets if target.parent == folder})
         for target, data in self.files.items():
-            remove_stale_temps(target)
             # A private folder passes its Windows ACL on to the files made in it.
             self.temps[target] = _write_temp(target, data, mode, folder_private=True, sync=sync)
         for target in self.targets:
@@ -191,9 +218,9 @@ class Staging:
 
     def place(self) -> None:
         """Move every temp file into place; checked again first: another process may have created a file meanwhile."""
-        self.check()
+        present = self.check()
         for target in self.targets:
-            _place(self.temps[target], target)
+            _place(self.temps[target], target, exists=target in present)
             self.placed.append(target)
 
     def sync_folders(self) -> None:
@@ -236,15 +263,24 @@ def remove_stale_temps(target: Path) -> None:
     A temp file is named ``.<name>.<pid>.<random>.tmp``; one of a run that still
     runs (another ``generate`` into the same folder) is left alone.
     """
-    prefix = f".{target.name}."
+    _remove_stale_temps(target.parent, {target.name})
+
+
+def _remove_stale_temps(folder: Path, names: set[str]) -> None:
+    """:func:`remove_stale_temps` for every file of ``names`` in ``folder``, listing it once."""
     try:
-        entries = list(os.scandir(target.parent))
+        entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False) \
-                and _stale(entry, entry.name[len(prefix):]):
-            _unlink_quietly(Path(entry.path))
+        if not entry.name.startswith(".") or not entry.name.endswith(TEMP_SUFFIX):
+            continue
+        for name in names:
+            prefix = f".{name}."
+            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False) \
+                    and _stale(entry, entry.name[len(prefix):]):
+                _unlink_quietly(Path(entry.path))
+                break
 
 
 #: Age after which a temp file whose process cannot be asked about is taken as left behind.
@@ -284,9 +320,12 @@ def remove_own_temps(folders: Iterable[Path]) -> None:
                 _unlink_quietly(Path(entry.path))
 
 
-def _place(temp: Path, target: Path) -> None:
-    """Move ``temp`` to ``target``; a new target is linked so a file that appeared meanwhile is never replaced."""
-    if target.exists():  # only when replacing is allowed: the callers refused it otherwise
+def _place(temp: Path, target: Path, exists: bool | None = None) -> None:
+    """Move ``temp`` to ``target``; a new target is linked so a file that appeared meanwhile is never replaced.
+
+    :param exists: whether ``target`` exists, as the caller's check just found (None: look).
+    """
+    if target.exists() if exists is None else exists:  # only when replacing is allowed: the callers refused it otherwise
         os.replace(temp, target)
         return
     try:
@@ -344,6 +383,35 @@ def replace_file(target: Path, data: bytes, private: bool = True, overwrite: boo
     return target
 
 
+#: Numbers of this process's temp files: with the process id, a name no other run uses.
+_TEMP_NUMBERS = itertools.count()
+#: Flags of a new temp file (those of ``tempfile.mkstemp``): created here, never through a link.
+_TEMP_FLAGS = (os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_BINARY", 0))
+#: Names tried before giving up (a folder full of other programs' files of those names), as mkstemp.
+_TEMP_ATTEMPTS = 10000
+
+
+def _open_temp(target: Path) -> tuple[int, Path]:
+    """A new, empty temp file beside ``target`` (0600 until restricted), open: its descriptor and path.
+
+    Named ``.<name>.<pid>.<n>.tmp`` with a number this process counts up (no random name
+    is needed: it is created exclusively, and a name that is taken is skipped).
+    """
+    folder = os.path.abspath(target.parent)
+    prefix = f".{target.name}.{os.getpid()}."
+    for _ in range(_TEMP_ATTEMPTS):
+        path = os.path.join(folder, f"{prefix}{next(_TEMP_NUMBERS)}{TEMP_SUFFIX}")
+        try:
+            return os.open(path, _TEMP_FLAGS, 0o600), Path(path)
+        except FileExistsError:
+            continue
+        except PermissionError:  # Windows: a folder of that name
+            if not (on_windows() and os.path.isdir(folder) and os.access(folder, os.W_OK)):
+                raise
+    raise FileExistsError(errno.EEXIST, "der er ikke et ledigt navn til en midlertidig fil", folder)
+
+
 def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private: bool = False,
                 sync: bool = True) -> Path:
     """Write ``data`` to a temp file with ``mode`` in the target's folder, flushed to disk unless not ``sync``.
@@ -351,15 +419,17 @@ def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private
     :param folder_private: the folder is private already, so on Windows the file
         has the right ACL from it (no ``icacls`` per file).
     """
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent)
-    temp = Path(name)
+    fd, temp = _open_temp(target)
     try:
-        restrict_file(fd, temp, mode, folder_private=folder_private)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            restrict_file(fd, temp, mode, folder_private=folder_private)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -152,9 +152,10 @@ class GroupCommit:
     def _commit(self, stages: list[_Stage]) -> None:
         self._stages = []
         results: list[Committed] = []
+        devices: dict[Path, int] = {}  # each folder's file system, looked up once a commit
         try:
-            self._sync([temp for stage in stages for temp in stage.staging.temps.values()]
-                       + [temp for stage in stages for temp in stage.staging.backups.values()])
+            # the temp files (and copies) lie in their stages' folders, on those folders' file systems
+            self._sync([folder for stage in stages for folder in stage.staging.folders], devices)
             for stage in stages:
                 try:
                     stage.staging.place()
@@ -168,7 +169,7 @@ class GroupCommit:
                 for stage in placed:
                     stage.staging.sync_folders()
             else:
-                self._sync([stage.folder for stage in placed])
+                self._sync([stage.folder for stage in placed], devices)
             raise_pending()  # an interrupt held meanwhile: the chunk, not reported yet, is undone
         except BaseException as err:  # an interrupt, or a sync that failed: nothing of the chunk stays
             for stage in stages:
@@ -184,14 +185,17 @@ class GroupCommit:
             self._release(stage, result.error)
         self._done.extend(results)
 
-    def _sync(self, paths: list[Path]) -> None:
-        """One ``syncfs`` per file system holding ``paths`` (nothing when they were flushed one by one)."""
+    def _sync(self, paths: list[Path], devices: dict[Path, int]) -> None:
+        """One ``syncfs`` per file system holding ``paths`` (nothing when they were flushed one by one);
+        ``devices`` keeps each path's file system for the next call."""
         if self._syncfs is None or not paths:
             return
-        devices: dict[int, Path] = {}
+        systems: dict[int, Path] = {}
         for path in paths:
-            devices.setdefault(os.stat(path).st_dev, path)
-        for path in devices.values():
+            if path not in devices:
+                devices[path] = os.stat(path).st_dev
+            systems.setdefault(devices[path], path)
+        for path in systems.values():
             descriptor = os.open(path, os.O_RDONLY)
             try:
                 self._syncfs(descriptor)
