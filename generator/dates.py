@@ -179,6 +179,8 @@ def last_day_of_months(start: date, months: int) -> date:
 
 def to_json(value: Any) -> Any:
     """Normalised case data as JSON data: dates and times as ISO text (times to the minute)."""
+    if value is None or type(value) is str:  # most of a case: no conversion to look for
+        return value
     if isinstance(value, datetime):
         return value.isoformat(timespec="minutes" if not value.second and not value.microsecond else "seconds")
     if isinstance(value, date):

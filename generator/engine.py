@@ -11,7 +11,7 @@ data in, bytes out; nothing here prints, exits, or reads the clock where a
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import date, datetime
 from pathlib import Path
@@ -55,6 +55,9 @@ class Engine:
     #: Worker processes that render this pack's documents: set for a pack other than the
     #: bundled default, whose templates are untrusted (see ``_isolation``); None renders here.
     workers: WorkerPool | None = None
+    #: Document -> (its template sources, their manifest record), per process: see template_record.
+    _template_records: dict[str, tuple[dict[str, str], dict]] = field(default_factory=dict, init=False, repr=False,
+                                                                      compare=False)
 
     @classmethod
     def load(cls, plan_dir: str | Path | None = None, workers: int = 1) -> "Engine":
@@ -408,5 +411,15 @@ class Engine:
                 if not path.exists() or (pdf and not path.with_suffix(".pdf").exists())]
 
     def template_record(self, document: str) -> dict:
-        """The template of ``document`` and every template it extends, with their hashes (for audits)."""
-        return manifest.template_record(self.renderer.template_name(document), self.renderer.sources(document))
+        """The template of ``document`` and every template it extends, with their hashes (for audits).
+
+        Hashed again only when a source changed (``Renderer.sources`` reads a file again
+        when it changed on disk), not for every case of a batch.
+        """
+        sources = self.renderer.sources(document)
+        known = self._template_records.get(document)
+        if known is None or known[0] != sources:
+            known = (sources, manifest.template_record(self.renderer.template_name(document), sources))
+            self._template_records[document] = known
+        record = known[1]
+        return {**record, "sources": dict(record["sources"])}

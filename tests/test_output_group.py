@@ -280,3 +280,48 @@ def test_with_skip_existing_the_same_case_again_in_a_chunk_is_skipped(tmp_path, 
     cases.write_text(f"{line}\n{line}\n", encoding="utf-8")
     outcomes = list(run_batch(cases, tmp_path / "out", ["incident_note"], jobs=1, today=TODAY, skip_existing=True))
     assert [(o.refused, o.skipped, len(o.written)) for o in outcomes] == [(False, False, 1), (False, True, 0)]
+
+
+def test_rename_new_is_there_on_linux_and_never_replaces_a_file(tmp_path):
+    rename_new = group_module._rename_new()
+    if not sys.platform.startswith("linux"):
+        assert rename_new is None
+        return
+    (tmp_path / "temp").write_bytes(b"new")
+    (tmp_path / "target").write_bytes(b"someone else's")
+    with pytest.raises(FileExistsError):
+        rename_new(tmp_path / "temp", tmp_path / "target")
+    assert (tmp_path / "target").read_bytes() == b"someone else's"
+    rename_new(tmp_path / "temp", tmp_path / "new")
+    assert (tmp_path / "new").read_bytes() == b"new" and not (tmp_path / "temp").exists()
+
+
+@pytest.mark.parametrize("kind", ["renamed", "linked", "no-rename-on-this-file-system"])
+def test_a_target_that_appears_while_it_is_moved_is_kept_however_files_are_moved(tmp_path, monkeypatch, kind):
+    """The file appears after the last check, just before the move: the move itself refuses it."""
+    out = tmp_path / "out"
+    rival = out / "A-2" / "A-2_note.docx"
+
+    def appear(target):
+        if target == rival:
+            rival.write_bytes(b"someone else's")
+
+    def unsupported(source, target):
+        appear(target)
+        raise OSError(22, "Invalid argument")  # EINVAL: this file system cannot rename without replacing
+
+    real_rename, real_link = group_module._rename_new(), os.link
+    rename_new = {"renamed": lambda source, target: appear(target) or real_rename(source, target),
+                  "linked": None, "no-rename-on-this-file-system": unsupported}[kind]
+    if kind == "renamed" and real_rename is None:
+        pytest.skip("renameat2 is Linux's")
+    if kind == "linked":
+        monkeypatch.setattr(os, "link", lambda source, target: appear(Path(target)) or real_link(source, target))
+    group = GroupCommit(syncfs=Syncs(), rename_new=rename_new)
+    stage_cases(group, out, ["A-1", "A-2"])
+    results = group.commit()
+    assert results[0].error is None
+    assert isinstance(results[1].error, OutputError) and "findes allerede" in results[1].error.lines()[0]
+    assert listing(out / "A-1") == {"A-1_note.docx": b"note of A-1", "manifest.json": b"{}"}
+    assert listing(out / "A-2") == {"A-2_note.docx": b"someone else's"}
+    assert leftovers(out) == []

@@ -24,7 +24,7 @@ import re
 import stat
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..errors import EnvironmentFailure, OutputError
 from ._platform import on_windows, restrict_dir, restrict_file
@@ -73,7 +73,7 @@ def document_path(out_dir: Path, case_id: str, document: str, suffix: str = ".do
     if (safe_relative(case_id) is None or "/" in case_id or case_id.startswith((".", "-"))
             or case_id.endswith((".", " ")) or _CONTROL.search(case_id) or _DEVICE_NAME.fullmatch(case_id)):
         raise OutputError("sagsnummeret kan ikke bruges i et filnavn", path="incident.case_id")
-    return Path(out_dir) / case_id / f"{case_id}_{document}{suffix}"
+    return Path(out_dir, case_id, f"{case_id}_{document}{suffix}")
 
 
 def check_targets(targets: list[Path], force: bool) -> set[Path]:
@@ -184,8 +184,13 @@ class Staging:
     """
 
     def __init__(self, files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = (),
-                 private: bool = True):
+                 private: bool = True, rename_new: Callable[[Path, Path], None] | None = None):
+        """:param rename_new: renames a temp file to a new target, refusing (FileExistsError) where
+            one is there (Linux's ``renameat2`` with ``RENAME_NOREPLACE``, from ``group.py``);
+            None links it there and removes the temp file afterwards, as everywhere."""
         self.files = files
+        self.rename_new = rename_new
+        self.moved: set[Path] = set()  # temp files moved to their targets (none left to remove)
         self.force = force
         self.replace = set(replace)
         self.private = private
@@ -220,7 +225,8 @@ class Staging:
         """Move every temp file into place; checked again first: another process may have created a file meanwhile."""
         present = self.check()
         for target in self.targets:
-            _place(self.temps[target], target, exists=target in present)
+            if _place(self.temps[target], target, exists=target in present, rename_new=self.rename_new):
+                self.moved.add(self.temps[target])
             self.placed.append(target)
 
     def sync_folders(self) -> None:
@@ -237,7 +243,8 @@ class Staging:
     def discard(self) -> None:
         """Remove the temp files and copies that are left (after the moves, or a roll-back)."""
         for temp in [*self.temps.values(), *self.backups.values()]:
-            _unlink_quietly(temp)
+            if temp not in self.moved:
+                _unlink_quietly(temp)
 
 
 def write_failure(err: BaseException) -> OutputError | EnvironmentFailure | None:
@@ -320,21 +327,34 @@ def remove_own_temps(folders: Iterable[Path]) -> None:
                 _unlink_quietly(Path(entry.path))
 
 
-def _place(temp: Path, target: Path, exists: bool | None = None) -> None:
-    """Move ``temp`` to ``target``; a new target is linked so a file that appeared meanwhile is never replaced.
+def _place(temp: Path, target: Path, exists: bool | None = None,
+           rename_new: Callable[[Path, Path], None] | None = None) -> bool:
+    """Move ``temp`` to ``target``; a new target is linked (or renamed by ``rename_new``, which
+    refuses as a link does) so a file that appeared meanwhile is never replaced.
 
     :param exists: whether ``target`` exists, as the caller's check just found (None: look).
+    :return: True when ``temp`` is gone (moved), False when it is linked and still to be removed.
     """
     if target.exists() if exists is None else exists:  # only when replacing is allowed: the callers refused it otherwise
         os.replace(temp, target)
-        return
+        return True
     try:
+        if rename_new is not None:
+            try:
+                rename_new(temp, target)
+                return True
+            except OSError as err:
+                if err.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+                    raise
+                # this file system cannot rename without replacing: link, as everywhere else
         os.link(temp, target)
     except FileExistsError as err:
         raise OutputError("findes allerede og bliver ikke overskrevet; brug --force for at erstatte det",
                           file=str(target)) from err
     except OSError:  # a file system without hard links (FAT, some network drives)
         os.replace(temp, target)
+        return True
+    return False
 
 
 def _roll_back(placed: list[Path], backups: dict[Path, Path]) -> None:

@@ -65,10 +65,14 @@ class Committed:
 class GroupCommit:
     """Cases staged one by one and committed together (see the module docstring)."""
 
-    def __init__(self, syncfs: Callable[[int], None] | None | bool = True):
+    def __init__(self, syncfs: Callable[[int], None] | None | bool = True,
+                 rename_new: Callable[[Path, Path], None] | None | bool = True):
         """:param syncfs: the file-system sync (default: Linux's ``syncfs`` where there is one);
-        None flushes file by file as ``write_all`` does."""
+        None flushes file by file as ``write_all`` does.
+        :param rename_new: moves a temp file to a new target without replacing one (default:
+        Linux's ``renameat2``, see :func:`_rename_new`); None links it, as ``write_all`` does."""
         self._syncfs = _syncfs() if syncfs is True else syncfs
+        self._rename_new = _rename_new() if rename_new is True else rename_new
         self._stages: list[_Stage] = []
         self._done: list[Committed] = []
 
@@ -90,7 +94,7 @@ class GroupCommit:
         try:
             files = make_files()
             with held():
-                entry.staging = Staging(files, force, replace)
+                entry.staging = Staging(files, force, replace, rename_new=self._rename_new)
                 entry.staging.write_temps(sync=self._syncfs is None)
         except BaseException as err:
             with held():
@@ -231,3 +235,28 @@ def _syncfs() -> Callable[[int], None] | None:
             raise OSError(number, os.strerror(number))
 
     return syncfs
+
+
+@lru_cache(maxsize=1)
+def _rename_new() -> Callable[[Path, Path], None] | None:
+    """Linux's ``renameat2(..., RENAME_NOREPLACE)``: a temp file renamed to a target that must not
+    exist (FileExistsError if it does), one call where a link and an unlink were two. None elsewhere;
+    a file system without it answers EINVAL, and ``files._place`` links there instead."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    here, no_replace = -100, 1  # AT_FDCWD, RENAME_NOREPLACE
+
+    def rename_new(source: Path, target: Path) -> None:
+        if function(here, os.fsencode(source), here, os.fsencode(target), no_replace) != 0:
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number), str(target))
+
+    return rename_new
