@@ -196,14 +196,14 @@ def test_generate_interrupted_right_after_making_a_temp_file_leaves_nothing(runn
     """Ctrl-C between creating a temp file and knowing its name left a 0-byte temp in an empty case folder."""
     from beredskab.output import files
 
-    real = files._open_temp
+    real = files.open_temp
 
     def interrupted(*args, **kwargs):
         fd, name = real(*args, **kwargs)
         os.close(fd)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files, "_open_temp", interrupted)
+    monkeypatch.setattr(files, "open_temp", interrupted)
     out = tmp_path / "out"
     out.mkdir()
     result = runner.invoke(cli, ["generate", str(PHONE), "--out", str(out)])

@@ -18,16 +18,15 @@ removed by the next run that writes the same documents.
 from __future__ import annotations
 
 import errno
-import itertools
 import os
 import re
 import stat
-import time
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import EnvironmentFailure, OutputError
 from ._platform import on_windows, restrict_dir, restrict_file
+from .temps import open_temp, remove_own_temps, remove_stale_temps, unlink_quietly
 from ..pack.loader import safe_relative
 
 #: Permissions of folders and files that hold personal data.
@@ -36,9 +35,6 @@ FILE_MODE = 0o600
 #: Permissions of folders and files without personal data (a plan pack, a JSON Schema).
 PUBLIC_DIR_MODE = 0o755
 PUBLIC_FILE_MODE = 0o644
-
-#: Suffix of the temp files written beside a target (``.<name>.<random>.tmp``).
-TEMP_SUFFIX = ".tmp"
 
 #: Names Windows reserves for devices, with or without an extension.
 _DEVICE_NAME = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
@@ -213,7 +209,7 @@ class Staging:
         for folder in self.folders:
             ensure_dir(folder, self.private)
         for folder in self.folders:
-            _remove_stale_temps(folder, {target.name for target in self.targets if target.parent == folder})
+            remove_stale_temps(folder, {target.name for target in self.targets if target.parent == folder})
         for target, data in self.files.items():
             # A private folder passes its Windows ACL on to the files made in it.
             self.temps[target] = _write_temp(target, data, mode, folder_private=True, sync=sync)
@@ -244,7 +240,7 @@ class Staging:
         """Remove the temp files and copies that are left (after the moves, or a roll-back)."""
         for temp in [*self.temps.values(), *self.backups.values()]:
             if temp not in self.moved:
-                _unlink_quietly(temp)
+                unlink_quietly(temp)
 
 
 def write_failure(err: BaseException) -> OutputError | EnvironmentFailure | None:
@@ -262,69 +258,6 @@ def _refuse_read_only(folder: Path) -> None:
     if not on_windows() and not stat.S_IMODE(folder.stat().st_mode) & stat.S_IWUSR:
         raise OutputError("mappen er skrivebeskyttet, så intet er skrevet; fjern selv skrivebeskyttelsen, "
                           "hvis dokumenterne skal skrives", file=str(folder))
-
-
-def remove_stale_temps(target: Path) -> None:
-    """Remove temp files a killed run left beside ``target``: only those of a process that is gone.
-
-    A temp file is named ``.<name>.<pid>.<random>.tmp``; one of a run that still
-    runs (another ``generate`` into the same folder) is left alone.
-    """
-    _remove_stale_temps(target.parent, {target.name})
-
-
-def _remove_stale_temps(folder: Path, names: set[str]) -> None:
-    """:func:`remove_stale_temps` for every file of ``names`` in ``folder``, listing it once."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.name.startswith(".") or not entry.name.endswith(TEMP_SUFFIX):
-            continue
-        for name in names:
-            prefix = f".{name}."
-            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False) \
-                    and _stale(entry, entry.name[len(prefix):]):
-                _unlink_quietly(Path(entry.path))
-                break
-
-
-#: Age after which a temp file whose process cannot be asked about is taken as left behind.
-STALE_TEMP_SECONDS = 24 * 3600
-
-
-def _stale(entry: os.DirEntry, rest: str) -> bool:
-    pid_text = rest.split(".", 1)[0]
-    if pid_text.isdigit() and not on_windows():
-        pid = int(pid_text)
-        if pid == os.getpid():
-            return False  # this run's own (removed by the run itself)
-        try:
-            os.kill(pid, 0)  # signal 0: only asks whether the process exists
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False  # it exists (another user's)
-        return False
-    # Windows (os.kill would end the process) or an old name without a pid: by age.
-    try:
-        return time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS
-    except OSError:
-        return False
-
-
-def remove_own_temps(folders: Iterable[Path]) -> None:
-    """Remove every temp file of this process in ``folders``: also one an interrupt left unregistered."""
-    marker = f".{os.getpid()}."
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") and marker in entry.name and entry.name.endswith(TEMP_SUFFIX):
-                _unlink_quietly(Path(entry.path))
 
 
 def _place(temp: Path, target: Path, exists: bool | None = None,
@@ -403,35 +336,6 @@ def replace_file(target: Path, data: bytes, private: bool = True, overwrite: boo
     return target
 
 
-#: Numbers of this process's temp files: with the process id, a name no other run uses.
-_TEMP_NUMBERS = itertools.count()
-#: Flags of a new temp file (those of ``tempfile.mkstemp``): created here, never through a link.
-_TEMP_FLAGS = (os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_BINARY", 0))
-#: Names tried before giving up (a folder full of other programs' files of those names), as mkstemp.
-_TEMP_ATTEMPTS = 10000
-
-
-def _open_temp(target: Path) -> tuple[int, Path]:
-    """A new, empty temp file beside ``target`` (0600 until restricted), open: its descriptor and path.
-
-    Named ``.<name>.<pid>.<n>.tmp`` with a number this process counts up (no random name
-    is needed: it is created exclusively, and a name that is taken is skipped).
-    """
-    folder = os.path.abspath(target.parent)
-    prefix = f".{target.name}.{os.getpid()}."
-    for _ in range(_TEMP_ATTEMPTS):
-        path = os.path.join(folder, f"{prefix}{next(_TEMP_NUMBERS)}{TEMP_SUFFIX}")
-        try:
-            return os.open(path, _TEMP_FLAGS, 0o600), Path(path)
-        except FileExistsError:
-            continue
-        except PermissionError:  # Windows: a folder of that name
-            if not (on_windows() and os.path.isdir(folder) and os.access(folder, os.W_OK)):
-                raise
-    raise FileExistsError(errno.EEXIST, "der er ikke et ledigt navn til en midlertidig fil", folder)
-
-
 def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private: bool = False,
                 sync: bool = True) -> Path:
     """Write ``data`` to a temp file with ``mode`` in the target's folder, flushed to disk unless not ``sync``.
@@ -439,7 +343,7 @@ def _write_temp(target: Path, data: bytes, mode: int = FILE_MODE, folder_private
     :param folder_private: the folder is private already, so on Windows the file
         has the right ACL from it (no ``icacls`` per file).
     """
-    fd, temp = _open_temp(target)
+    fd, temp = open_temp(target)
     try:
         try:
             restrict_file(fd, temp, mode, folder_private=folder_private)
@@ -468,10 +372,3 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _unlink_quietly(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -214,27 +214,33 @@ class GroupCommit:
             stage.lock.__exit__(type(error), error, error.__traceback__)
 
 
-@lru_cache(maxsize=1)
-def _syncfs() -> Callable[[int], None] | None:
-    """Linux's ``syncfs(fd)``: every file and folder change of the file system holding ``fd``
-    on disk, waited for (errors reported since Linux 5.8). None elsewhere."""
+def _linux_call(name: str, *argument_types: str) -> Callable[..., None] | None:
+    """The C library's function ``name`` (Linux only) as a Python function that raises OSError
+    where it returns non-zero; its arguments are of the ctypes types named. None elsewhere."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         import ctypes
 
-        function = ctypes.CDLL(None, use_errno=True).syncfs
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
-    function.argtypes = [ctypes.c_int]
+    function.argtypes = [getattr(ctypes, kind) for kind in argument_types]
     function.restype = ctypes.c_int
 
-    def syncfs(descriptor: int) -> None:
-        if function(descriptor) != 0:
+    def call(*arguments) -> None:
+        if function(*arguments) != 0:
             number = ctypes.get_errno()
             raise OSError(number, os.strerror(number))
 
-    return syncfs
+    return call
+
+
+@lru_cache(maxsize=1)
+def _syncfs() -> Callable[[int], None] | None:
+    """Linux's ``syncfs(fd)``: every file and folder change of the file system holding ``fd``
+    on disk, waited for (errors reported since Linux 5.8). None elsewhere."""
+    return _linux_call("syncfs", "c_int")
 
 
 @lru_cache(maxsize=1)
@@ -242,21 +248,15 @@ def _rename_new() -> Callable[[Path, Path], None] | None:
     """Linux's ``renameat2(..., RENAME_NOREPLACE)``: a temp file renamed to a target that must not
     exist (FileExistsError if it does), one call where a link and an unlink were two. None elsewhere;
     a file system without it answers EINVAL, and ``files._place`` links there instead."""
-    if not sys.platform.startswith("linux"):
+    renameat2 = _linux_call("renameat2", "c_int", "c_char_p", "c_int", "c_char_p", "c_uint")
+    if renameat2 is None:
         return None
-    try:
-        import ctypes
-
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    function.restype = ctypes.c_int
     here, no_replace = -100, 1  # AT_FDCWD, RENAME_NOREPLACE
 
     def rename_new(source: Path, target: Path) -> None:
-        if function(here, os.fsencode(source), here, os.fsencode(target), no_replace) != 0:
-            number = ctypes.get_errno()
-            raise OSError(number, os.strerror(number), str(target))
+        try:
+            renameat2(here, os.fsencode(source), here, os.fsencode(target), no_replace)
+        except OSError as err:  # named as os.link and os.replace name theirs
+            raise OSError(err.errno, err.strerror, str(source), None, str(target)) from None
 
     return rename_new
