@@ -13,7 +13,8 @@ import cerberus
 from cerberus.schema import DefinitionSchema
 
 from beredskab import CaseError
-from beredskab.case._validator import CaseValidator, DanishErrorHandler, PreparedSchema
+from beredskab.case._validator import CaseValidator, PreparedSchema
+from beredskab.case.messages import DanishErrorHandler
 
 from .conftest import NOW
 

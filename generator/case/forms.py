@@ -23,7 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from ._validator import CaseValidator, DanishErrorHandler, PreparedSchema, prepare_schema, schema_digest
+from ._validator import CaseValidator, PreparedSchema, prepare_schema, schema_digest
+from .messages import DanishErrorHandler
 from cerberus import SchemaError  # after _validator, which imports Cerberus
 from .upgrade import upgrade
 from ..cache_folder import PrivateFolder, cache_folder
