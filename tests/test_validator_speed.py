@@ -1,0 +1,159 @@
+"""The validation speed-ups of case/_validator.py (issue 19) change nothing: each is compared with Cerberus's own.
+
+``CaseValidator`` replaces a few of Cerberus's methods (``SPEED_OVERRIDES``) with ones
+that do the same work with less per call. Here a validator class that keeps Cerberus's
+own methods judges them: on the example cases, on drawn cases with junk anywhere, and
+on a schema using the Cerberus rules a department's pack may use that the default
+forms do not. The normalised document, every raw Cerberus error (paths, codes,
+constraints, child errors) and every Danish line must be the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+
+import cerberus
+import pytest
+from cerberus.errors import ValidationError
+from cerberus.validator import BareValidator
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from beredskab.case._validator import SPEED_OVERRIDES, CaseValidator, prepare_schema
+from beredskab.case.forms import clean_strings, drop_nulls
+from beredskab.case.messages import DanishErrorHandler
+from beredskab.engine import Engine
+
+from .conftest import EXAMPLES, NOW
+from .strategies import JSON, cases
+
+ENGINE = Engine.load()  # module level: hypothesis does not mix with function-scoped fixtures
+FORMS = ENGINE.forms
+PROPERTY = settings(max_examples=int(os.environ.get("BEREDSKAB_EXAMPLES", "30")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+#: A validator with Cerberus's own methods where CaseValidator has faster ones.
+CerberusOwn = type(CaseValidator)("CerberusOwn", (CaseValidator,),
+                                  {name: BareValidator.__dict__[name] for name in SPEED_OVERRIDES})
+
+
+def test_every_speed_override_replaces_a_method_cerberus_still_has():
+    for name in SPEED_OVERRIDES:
+        assert name in BareValidator.__dict__, (
+            f"Cerberus {cerberus.__version__} changed: BareValidator.{name} is gone; CaseValidator's replacement "
+            "in generator/case/_validator.py no longer replaces anything")
+        assert name in CaseValidator.__dict__
+
+
+def raw_errors(errors) -> list:
+    """Every field of Cerberus's errors, child errors included, as plain data."""
+    return [(e.document_path, e.schema_path, e.code, e.rule, repr(e.constraint), repr(e.value), plain(e.info),
+             raw_errors(e.child_errors or [])) for e in errors]
+
+
+def plain(value):
+    if isinstance(value, ValidationError):
+        return raw_errors([value])
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return repr(value)
+
+
+def outcome(validator_class, schema, data, handler_schema=None) -> tuple:
+    validator = validator_class(schema, error_handler=DanishErrorHandler(handler_schema or schema), now=NOW,
+                                deadlines=FORMS.deadlines, trusted=FORMS.trusted)
+    try:
+        valid = validator.validate(copy.deepcopy(data))
+    except Exception as err:  # noqa: BLE001 - Cerberus's own failures must be the same too
+        return (type(err).__name__, str(err))
+    return (valid, repr(validator.document), raw_errors(validator._errors),
+            [p.format() for p in validator.errors])
+
+
+def same_outcome(data: dict) -> tuple:
+    data = drop_nulls(clean_strings({k: v for k, v in data.items() if k != "$schema"}))
+    fast = outcome(CaseValidator, FORMS.prepared, data, FORMS.schema)
+    own = outcome(CerberusOwn, FORMS.prepared, data, FORMS.schema)
+    assert fast == own
+    return fast
+
+
+@pytest.mark.parametrize("name", ["trussel-telefon", "vold-skranke", "chikane-forbud"])
+def test_the_examples_and_their_broken_copies_validate_as_with_cerberus_own_methods(name):
+    data = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    assert same_outcome(data)[0] is True
+    broken = copy.deepcopy(data)
+    section = broken.get("incident") or broken.get("ban")
+    for key in list(section)[:6]:
+        section[key] = [{"x": 1}, None, "2026-13-40"]
+    section["not_a_field"] = {"a": [1, 2]}
+    valid, _, errors, lines = same_outcome(broken)
+    assert valid is False and len(lines) >= 3
+
+
+def _all_paths(value, path=()) -> list[tuple]:
+    found = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        found.append(path + (key,))
+        found.extend(_all_paths(child, path + (key,)))
+    return found
+
+
+@PROPERTY
+@given(raw=cases(FORMS.schema, NOW), junk=JSON, data=st.data())
+def test_drawn_cases_with_junk_anywhere_validate_as_with_cerberus_own_methods(raw, junk, data):
+    same_outcome(raw)
+    path = data.draw(st.sampled_from(_all_paths(raw)))
+    target = broken = copy.deepcopy(raw)
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = junk
+    same_outcome(broken)
+
+
+#: Cerberus rules a department's pack may use that the default forms do not.
+OTHER_RULES = {
+    "a": {"type": "string", "readonly": True, "nullable": True},
+    "b": {"type": "integer", "min": 1, "max": 9, "dependencies": ["c"], "excludes": "d"},
+    "c": {"type": "string", "anyof": [{"allowed": ["x"]}, {"regex": "y+"}], "default": "x"},
+    "d": {"type": "list", "items": [{"type": "string"}, {"type": "integer"}]},
+    "e": {"type": "dict", "keysrules": {"type": "string", "regex": "[a-z]+"},
+          "valuesrules": {"type": "integer", "coerce": int}},
+    "f": {"type": "dict", "allow_unknown": {"type": "string"}, "schema": {"g": {"type": "boolean", "required": True}}},
+    "h": {"type": "list", "schema": {"type": "dict", "schema": {"i": {"type": "string", "required": True,
+                                                                       "empty": False, "forbidden": ["no"]}}}},
+    "j": {"oneof": [{"type": "integer"}, {"type": "string", "minlength": 2}], "nullable": True},
+    "k": {"type": "string", "dependencies": {"b": [1, 2]}, "required": True},
+    "l": {"type": "list", "contains": "z", "allowed": ["z", "w"], "maxlength": 3},
+}
+VALUES = st.one_of(JSON, st.sampled_from(["x", "yy", "z", "no", "", 2, 0, 11, ["z"], ["q", 1], {"ab": "3"},
+                                          {"A": 1}, {"g": True, "u": "v"}, {"g": 1}, [{"i": "no"}, {"i": ""}, {}]]))
+
+
+@PROPERTY
+@given(document=st.dictionaries(st.sampled_from([*OTHER_RULES, "zz"]), VALUES, max_size=8))
+def test_other_cerberus_rules_validate_as_with_cerberus_own_methods(document):
+    schema = prepare_schema(copy.deepcopy(OTHER_RULES))
+    assert outcome(CaseValidator, schema, document) == outcome(CerberusOwn, schema, document)
+
+
+def test_a_child_validator_is_built_as_cerberus_builds_it():
+    """The same attributes and configuration as Cerberus's ``__init__`` gives a child, a grandchild too."""
+    def state(validator) -> dict:
+        return {name: type(value).__name__ if name == "error_handler" else value for name, value in vars(validator).items()}
+
+    children = []
+    for validator_class in (CaseValidator, CerberusOwn):
+        root = validator_class(FORMS.prepared, error_handler=DanishErrorHandler(FORMS.schema), now=NOW,
+                               deadlines=FORMS.deadlines)
+        root.document = {"incident": {}}
+        child = root._get_child_validator(document_crumb="incident", schema_crumb=("incident", "schema"),
+                                          schema=FORMS.schema["incident"]["schema"], require_all=False)
+        grandchild = child._get_child_validator(document_crumb=(0,), schema_crumb="schema", schema={0: {}},
+                                                allow_unknown=True)
+        children.append((state(child), state(grandchild)))
+    assert children[0] == children[1], (
+        f"Cerberus {cerberus.__version__} changed what a child validator holds; "
+        "CaseValidator._get_child_validator in generator/case/_validator.py builds it the old way")
