@@ -1,7 +1,8 @@
-"""The validation speed-ups of case/_validator.py (issue 19) change nothing: each is compared with Cerberus's own.
+"""The validation speed-ups of case/_quick.py (issue 19) change nothing: each is compared with Cerberus's own.
 
-``CaseValidator`` replaces a few of Cerberus's methods (``SPEED_OVERRIDES``) with ones
-that do the same work with less per call. Here a validator class that keeps Cerberus's
+``QuickValidator`` (under ``CaseValidator``) replaces a few of Cerberus's methods
+(``SPEED_OVERRIDES``) with ones that do the same work with less per call, and
+``CaseValidator`` checks the required fields and ``required_when`` in one walk. Here a validator class that keeps Cerberus's
 own methods judges them: on the example cases, on drawn cases with junk anywhere, and
 on a schema using the Cerberus rules a department's pack may use that the default
 forms do not. The normalised document, every raw Cerberus error (paths, codes,
@@ -16,13 +17,16 @@ import os
 
 import cerberus
 import pytest
+from cerberus import errors as cerr
 from cerberus.errors import ValidationError
 from cerberus.validator import BareValidator
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from beredskab.case._validator import SPEED_OVERRIDES, CaseValidator, prepare_schema
+from beredskab.case._quick import SPEED_OVERRIDES, QuickValidator
+from beredskab.case._validator import CaseValidator, condition_holds, prepare_schema
 from beredskab.case.forms import clean_strings, drop_nulls
 from beredskab.case.messages import DanishErrorHandler
+from beredskab.case.paths import is_empty
 from beredskab.engine import Engine
 
 from .conftest import EXAMPLES, NOW
@@ -33,17 +37,29 @@ FORMS = ENGINE.forms
 PROPERTY = settings(max_examples=int(os.environ.get("BEREDSKAB_EXAMPLES", "30")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
+
+
+def _required_fields_then_required_when(self, document):
+    """Cerberus's own check of the required fields, then ``required_when`` in a second walk (as before issue 19)."""
+    BareValidator._BareValidator__validate_required_fields(self, document)
+    for field, rules in self.schema.items():
+        condition = rules.get("required_when") if isinstance(rules, dict) else None
+        if condition and is_empty(document.get(field)) and condition_holds(condition, self.lookup):
+            self._error(field, cerr.REQUIRED_FIELD)
+
+
 #: A validator with Cerberus's own methods where CaseValidator has faster ones.
-CerberusOwn = type(CaseValidator)("CerberusOwn", (CaseValidator,),
-                                  {name: BareValidator.__dict__[name] for name in SPEED_OVERRIDES})
+CerberusOwn = type(CaseValidator)("CerberusOwn", (CaseValidator,), {
+    **{name: BareValidator.__dict__[name] for name in SPEED_OVERRIDES},
+    "_BareValidator__validate_required_fields": _required_fields_then_required_when})
 
 
 def test_every_speed_override_replaces_a_method_cerberus_still_has():
     for name in SPEED_OVERRIDES:
         assert name in BareValidator.__dict__, (
-            f"Cerberus {cerberus.__version__} changed: BareValidator.{name} is gone; CaseValidator's replacement "
-            "in generator/case/_validator.py no longer replaces anything")
-        assert name in CaseValidator.__dict__
+            f"Cerberus {cerberus.__version__} changed: BareValidator.{name} is gone; QuickValidator's replacement "
+            "in generator/case/_quick.py no longer replaces anything")
+        assert name in QuickValidator.__dict__
 
 
 def raw_errors(errors) -> list:
@@ -119,7 +135,7 @@ OTHER_RULES = {
     "b": {"type": "integer", "min": 1, "max": 9, "dependencies": ["c"], "excludes": "d"},
     "c": {"type": "string", "anyof": [{"allowed": ["x"]}, {"regex": "y+"}], "default": "x"},
     "d": {"type": "list", "items": [{"type": "string"}, {"type": "integer"}]},
-    "e": {"type": "dict", "keysrules": {"type": "string", "regex": "[a-z]+"},
+    "e": {"type": "dict", "keysrules": {"type": "string", "regex": "[a-z]+", "coerce": str.lower},
           "valuesrules": {"type": "integer", "coerce": int}},
     "f": {"type": "dict", "allow_unknown": {"type": "string"}, "schema": {"g": {"type": "boolean", "required": True}}},
     "h": {"type": "list", "schema": {"type": "dict", "schema": {"i": {"type": "string", "required": True,
@@ -127,13 +143,22 @@ OTHER_RULES = {
     "j": {"oneof": [{"type": "integer"}, {"type": "string", "minlength": 2}], "nullable": True},
     "k": {"type": "string", "dependencies": {"b": [1, 2]}, "required": True},
     "l": {"type": "list", "contains": "z", "allowed": ["z", "w"], "maxlength": 3},
+    "m": {"rename": "n"},
+    "n": {"type": "string", "required_when": {"b": 1}},
+    "o": {"type": "dict", "purge_unknown": True, "schema": {"p": {"type": "date", "coerce": "date", "nullable": True,
+                                                                  "not_future": True}}},
+    "q": {"type": "dict", "allow_unknown": True, "valuesrules": {"type": "list", "schema": {"type": "integer"}}},
 }
 VALUES = st.one_of(JSON, st.sampled_from(["x", "yy", "z", "no", "", 2, 0, 11, ["z"], ["q", 1], {"ab": "3"},
-                                          {"A": 1}, {"g": True, "u": "v"}, {"g": 1}, [{"i": "no"}, {"i": ""}, {}]]))
+                                          {"A": 1}, {"g": True, "u": "v"}, {"g": 1}, [{"i": "no"}, {"i": ""}, {}], {"p": "2026-01-02", "u": 1},
+                                          {"p": "i morgen"}, {"p": None}, {"x": [1, "a"]}, 1]))
 
 
 @PROPERTY
 @given(document=st.dictionaries(st.sampled_from([*OTHER_RULES, "zz"]), VALUES, max_size=8))
+@example(document={"b": 1, "c": "x", "k": "s", "e": {"AB": "3", "b": "x"}, "m": 2})
+@example(document={"b": 1, "c": "x", "k": "s", "m": ""})
+@example(document={"a": None, "h": [{"i": "no"}, {}], "o": {"p": "2026-01-02", "u": 1}, "f": {"g": 1, "x": 2}})
 def test_other_cerberus_rules_validate_as_with_cerberus_own_methods(document):
     schema = prepare_schema(copy.deepcopy(OTHER_RULES))
     assert outcome(CaseValidator, schema, document) == outcome(CerberusOwn, schema, document)
@@ -156,4 +181,4 @@ def test_a_child_validator_is_built_as_cerberus_builds_it():
         children.append((state(child), state(grandchild)))
     assert children[0] == children[1], (
         f"Cerberus {cerberus.__version__} changed what a child validator holds; "
-        "CaseValidator._get_child_validator in generator/case/_validator.py builds it the old way")
+        "QuickValidator._get_child_validator in generator/case/_quick.py builds it the old way")

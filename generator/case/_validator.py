@@ -10,10 +10,8 @@ The one module that leans on Cerberus internals (its range is pinned in setup.cf
   (hashing) the whole schema again, most of the time a validation took;
 - Cerberus imported through :func:`._cerberus.import_cerberus` (without
   ``importlib.metadata``), before any other module of beredskab imports it;
-- ``SPEED_OVERRIDES``: a few of ``BareValidator``'s methods replaced by ones doing the
-  same work with less per call (child validators built without the generic ``__init__``,
-  the order and methods of a field's rules looked up once per set of rule names);
-  ``tests/test_validator_speed.py`` compares each with Cerberus's own on many cases.
+- :class:`._quick.QuickValidator` under :class:`CaseValidator`: Cerberus's own work with
+  less per call, in its own module (``tests/test_validator_speed.py``).
 """
 
 from __future__ import annotations
@@ -32,11 +30,12 @@ cerberus = import_cerberus()
 
 from cerberus import TypeDefinition, Validator, errors as cerr  # noqa: E402 - after import_cerberus
 from cerberus.schema import DefinitionSchema  # noqa: E402
-from cerberus.validator import BareValidator, _SchemaRuleTypeError, toy_error_handler  # noqa: E402
+from cerberus.validator import _SchemaRuleTypeError  # noqa: E402
 
 if TYPE_CHECKING:
     import regex
 
+from ._quick import QuickValidator  # noqa: E402
 from ..dates import DateParseError, as_date, last_day_of_months, long_date, parse_date, parse_moment
 from .premises import covering
 from .paths import is_empty, label_of, rules_at
@@ -78,7 +77,7 @@ def condition_holds(condition: dict, lookup) -> bool:
     return True
 
 
-class CaseValidator(Validator):
+class CaseValidator(QuickValidator):
     """A Cerberus validator with dates, conditional requirements and 'not in the future'."""
 
     # A ``datetime`` field also holds a day without a time (a ``date``): facts people
@@ -95,6 +94,10 @@ class CaseValidator(Validator):
         self.deadlines = kwargs.get("deadlines") or {}
         # The forms are the bundled default pack's only: their patterns need no time limit.
         self.trusted = bool(kwargs.get("trusted"))
+
+    def _init_child(self, config: dict) -> None:
+        # What __init__ sets, for a child validator QuickValidator builds without calling it.
+        self.now, self.deadlines, self.trusted = config["now"], config.get("deadlines") or {}, bool(config.get("trusted"))
 
     # --- coercers: referenced as ``coerce: date`` / ``coerce: datetime`` -------------
 
@@ -129,12 +132,31 @@ class CaseValidator(Validator):
         """
 
     def _BareValidator__validate_required_fields(self, document):
-        # Cerberus only runs rules for fields that are present, so a conditional
-        # requirement has to hook in where the plain ``required`` rule is checked.
-        super()._BareValidator__validate_required_fields(document)
-        for field, rules in self.schema.items():
-            condition = rules.get("required_when") if isinstance(rules, dict) else None
-            if condition and is_empty(document.get(field)) and condition_holds(condition, self.lookup):
+        """Cerberus's check of the required fields (the same errors, one walk of the schema) and
+        ``required_when``: Cerberus only runs rules for fields that are present, so a conditional
+        requirement hooks in where the plain ``required`` rule is checked."""
+        require_all, required, conditional = self.require_all, set(), []
+        try:
+            for field, definition in self.schema.items():
+                if self._resolve_rules_set(definition).get("required", require_all) is True:
+                    required.add(field)
+                if isinstance(definition, dict) and definition.get("required_when"):
+                    conditional.append((field, definition["required_when"]))
+        except AttributeError:
+            if self.is_child and self.schema_path[-1] == "schema":
+                raise _SchemaRuleTypeError from None
+            raise
+        required -= self._unrequired_by_excludes
+        ignore_none = self.ignore_none_values
+        for field in required - set(field for field in document if not ignore_none or document.get(field) is not None):
+            self._error(field, cerr.REQUIRED_FIELD)
+        if self._unrequired_by_excludes:
+            fields = set(field for field in document if document.get(field) is not None)
+            if self._unrequired_by_excludes.isdisjoint(fields):
+                for field in self._unrequired_by_excludes - fields:
+                    self._error(field, cerr.REQUIRED_FIELD)
+        for field, condition in conditional:
+            if is_empty(document.get(field)) and condition_holds(condition, self.lookup):
                 self._error(field, cerr.REQUIRED_FIELD)
 
     def _validate_not_future(self, flag, field, value):
@@ -250,122 +272,6 @@ class CaseValidator(Validator):
         else:
             rules = rules_at(self.schema, tuple(path.split(".")))
         return label_of(rules) or path.lstrip("^")
-
-    # --- Cerberus's own work with less per call (issue 19; the same results, see SPEED_OVERRIDES) ---
-
-    def _get_child_validator(self, document_crumb=None, schema_crumb=None, **kwargs):
-        """Cerberus's child validator (for a group, a list, an item), built without its generic
-        ``__init__``: the same attributes and configuration, set directly."""
-        config = self._config.copy()
-        config.update(kwargs)
-        if not self.is_child:
-            config["is_child"] = True
-            config["error_handler"] = toy_error_handler
-            config["root_allow_unknown"] = self.allow_unknown
-            config["root_require_all"] = self.require_all
-            config["root_document"] = self.document
-            config["root_schema"] = self.schema
-        child = self.__class__.__new__(self.__class__)
-        child.document = None
-        child._errors = cerr.ErrorList()
-        child.recent_error = None
-        child.document_error_tree = cerr.DocumentErrorTree()
-        child.schema_error_tree = cerr.SchemaErrorTree()
-        child.update = False
-        child.error_handler = _init_error_handler(config)  # takes error_handler out of config
-        child._config = config
-        child._schema = config.get("schema")
-        config["allow_unknown"] = config.get("allow_unknown", False)
-        config["require_all"] = config.get("require_all", False)
-        child._remaining_rules = []
-        child.now, child.deadlines, child.trusted = config["now"], config.get("deadlines") or {}, bool(config.get("trusted"))
-        if document_crumb is None:
-            child.document_path = self.document_path
-        else:
-            child.document_path = self.document_path + (document_crumb if isinstance(document_crumb, tuple)
-                                                        else (document_crumb,))
-        if schema_crumb is None:
-            child.schema_path = self.schema_path
-        else:
-            child.schema_path = self.schema_path + (schema_crumb if isinstance(schema_crumb, tuple) else (schema_crumb,))
-        return child
-
-    def _resolve_rules_set(self, rules_set):
-        return rules_set if type(rules_set) is dict else super()._resolve_rules_set(rules_set)
-
-    def _resolve_schema(self, schema):
-        return schema if type(schema) is dict else super()._resolve_schema(schema)
-
-    def _BareValidator__validate_definitions(self, definitions, field):
-        """Cerberus's loop over one field's rules, with the order of the rules and their methods
-        looked up once per class and set of rule names instead of once per field and rule."""
-        definitions = self._resolve_rules_set(definitions)
-        value = self.document[field]
-        self._remaining_rules = _rules_queue(type(self), tuple(definitions))
-        handlers = _rule_handlers(type(self))
-        while self._remaining_rules:
-            rule = self._remaining_rules.pop(0)
-            handler = handlers.get(rule) or _rule_handler(self, rule)
-            try:
-                if handler(self, definitions.get(rule, None), field, value):
-                    break
-            except _SchemaRuleTypeError:
-                break
-        self._remaining_rules = []
-
-    def _BareValidator__validate_readonly_fields(self, mapping, schema):
-        for field in schema:
-            if field in mapping and self._resolve_rules_set(schema[field]).get("readonly"):
-                self._validate_readonly(schema[field]["readonly"], field, mapping[field])
-
-
-#: The methods of Cerberus's BareValidator that CaseValidator replaces with ones doing the same work
-#: with less per call; tests/test_validator_speed.py checks each against Cerberus's own on many cases.
-SPEED_OVERRIDES = ("_get_child_validator", "_resolve_rules_set", "_resolve_schema",
-                   "_BareValidator__validate_definitions", "_BareValidator__validate_readonly_fields")
-
-_init_error_handler = BareValidator._BareValidator__init_error_handler
-
-#: Per validator class: rule name -> its ``_validate_`` function (a plain function, called with the validator).
-_HANDLERS: dict[type, dict] = {}
-#: Per (validator class, a field's rule names in order): the order Cerberus evaluates them in.
-_QUEUES: dict[tuple, list] = {}
-
-
-def _rule_handlers(cls: type) -> dict:
-    handlers = _HANDLERS.get(cls)
-    if handlers is None:
-        handlers = _HANDLERS[cls] = {}
-        for name in dir(cls):
-            if name.startswith("_validate_"):
-                # As defined (not a staticmethod unwrapped by getattr): only plain functions take the validator.
-                function = next(klass.__dict__[name] for klass in cls.__mro__ if name in klass.__dict__)
-                if type(function) is type(_rule_handlers):
-                    handlers[name[len("_validate_"):]] = function
-    return handlers
-
-
-def _rule_handler(validator, rule: str):
-    """A rule's handler as Cerberus finds it (``__get_rule_handler``), as a function of the validator."""
-    method = getattr(validator, "_validate_" + rule.replace(" ", "_"), None)
-    if method is None:
-        raise RuntimeError("There's no handler for '{}' in the '{}' domain.".format(rule, "validate"))
-    return lambda _validator, constraint, field, value: method(constraint, field, value)
-
-
-def _rules_queue(cls: type, names: tuple) -> list:
-    """A fresh list of the rules Cerberus runs for a field with these rule names, in its order
-    (``BareValidator.__validate_definitions``): priority rules, mandatory ones, then the rest."""
-    queue = _QUEUES.get((cls, names))
-    if queue is None:
-        queue = [x for x in cls.priority_validations if x in names or x in cls.mandatory_validations]
-        queue.extend(x for x in cls.mandatory_validations if x not in queue)
-        queue.extend(x for x in names if x not in queue and x not in cls.normalization_rules
-                     and x not in ("allow_unknown", "require_all", "meta", "required"))
-        if len(_QUEUES) > 4096:  # a pack's schema has few shapes of rules; never grow without end
-            _QUEUES.clear()
-        _QUEUES[(cls, names)] = queue
-    return list(queue)
 
 
 class PreparedSchema(DefinitionSchema):
