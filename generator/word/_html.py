@@ -13,7 +13,6 @@ gives each its Word style).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 
 from ..errors import TemplateError
@@ -66,17 +65,25 @@ _HTML_SPACE = " \t\n\r\f"
 _NUMERIC_REFERENCE = re.compile("&#(?!3[49];)")
 
 
-@dataclass(slots=True)  # a document has hundreds: no __dict__ each
 class Node:
-    """One HTML element: tag, its single class, the attributes kept, children (text is str)."""
+    """One HTML element: tag, its single class, the attributes kept, children (text is str).
 
-    tag: str
-    cls: str | None = None
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Node | str] = field(default_factory=list)
-    category: str = ""  # what it is to its parent (see _CONTENT)
-    mode: str = "body"  # what its children may be (a key of _CHILDREN)
-    key: str = ""  # "tag" or "tag.class": the key of _CONTENT and of the writer's STYLE_MAP
+    A plain class with slots, not a dataclass (defining one costs a millisecond of every start):
+    a document has hundreds, and they are compared by identity.
+    """
+
+    __slots__ = ("tag", "cls", "attrs", "children", "category", "mode", "key")
+
+    def __init__(self, tag: str, cls: str | None = None, attrs: dict[str, str] | None = None,
+                 children: list[Node | str] | None = None, category: str = "", mode: str = "body",
+                 key: str = "") -> None:
+        self.tag = tag
+        self.cls = cls
+        self.attrs = {} if attrs is None else attrs  # the attributes kept
+        self.children = [] if children is None else children
+        self.category = category  # what it is to its parent (see _CONTENT)
+        self.mode = mode  # what its children may be (a key of _CHILDREN)
+        self.key = key  # "tag" or "tag.class": the key of _CONTENT and of the writer's STYLE_MAP
 
     def describe(self) -> str:
         return f'<{self.tag} class="{self.cls}">' if self.cls else f"<{self.tag}>"

@@ -44,16 +44,17 @@ _KEPT_RELATIONS = frozenset({
     "header", "footer", "image", "font",
 })
 
-#: Parts (by name pattern) that may be kept when a kept relationship points at them.
-_KEPT_PARTS = re.compile(
+#: Parts (by name pattern) that may be kept when a kept relationship points at them. The patterns
+#: are compiled on first use (``re`` keeps them): a document whose reference is cached never needs them.
+_KEPT_PARTS = (
     r"\[Content_Types\]\.xml|_rels/\.rels|docProps/core\.xml|word/(document|styles|numbering|fontTable|settings)\.xml"
     r"|word/theme/theme\d*\.xml|word/(header|footer)\d*\.xml|word/media/[^/]+|word/fonts/[^/]+"
     r"|word/(_rels/)?[^/]+\.rels|word/theme/_rels/[^/]+\.rels"
 )
 
 #: Field codes that fetch or show something from outside the document.
-_OUTSIDE_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|HYPERLINK|AUTOTEXT|"
-                             r"DATABASE|MERGEFIELD|DOCVARIABLE|MACROBUTTON|GOTOBUTTON)\b", re.I)
+_OUTSIDE_FIELDS = (r"(?i)^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK|DDE|DDEAUTO|IMPORT|HYPERLINK|AUTOTEXT|"
+                   r"DATABASE|MERGEFIELD|DOCVARIABLE|MACROBUTTON|GOTOBUTTON)\b")
 
 #: Settings that point outside the document or carry data.
 _DROPPED_SETTINGS = ("attachedTemplate", "mailMerge", "docVars", "saveThroughXslt", "evenAndOddHeaders")
@@ -87,8 +88,8 @@ def clean_reference(data: bytes, name: str = "reference.docx") -> tuple[bytes, l
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as err:
         raise TemplateError(f"referencedokumentet '{name}' kan ikke åbnes som .docx") from err
-    kept = [i for i in infos if not i.is_dir() and _KEPT_PARTS.fullmatch(i.filename)]
-    dropped = [i.filename for i in infos if not i.is_dir() and not _KEPT_PARTS.fullmatch(i.filename)]
+    kept = [i for i in infos if not i.is_dir() and re.fullmatch(_KEPT_PARTS, i.filename)]
+    dropped = [i.filename for i in infos if not i.is_dir() and not re.fullmatch(_KEPT_PARTS, i.filename)]
     # Sizes from the zip directory, before anything is inflated; a dropped part is never inflated.
     if len(infos) > MAX_PARTS or sum(i.file_size for i in kept) > MAX_TOTAL_BYTES \
             or any(i.file_size > MAX_PART_BYTES for i in kept):
@@ -226,11 +227,11 @@ def _clean_sections(tree, name: str, warnings: list[str]) -> None:
 def _clean_fields(tree, part: str, name: str, warnings: list[str]) -> None:
     """Remove fields that fetch something from outside (INCLUDEPICTURE to a URL, LINK, DDE ...)."""
     for simple in list(tree.iter(f"{{{_W}}}fldSimple")):
-        if _OUTSIDE_FIELDS.match(simple.get(f"{{{_W}}}instr") or ""):
+        if re.match(_OUTSIDE_FIELDS, simple.get(f"{{{_W}}}instr") or ""):
             simple.getparent().remove(simple)
             warnings.append(f"referencedokumentet '{name}': et felt, der henter indhold udefra, er fjernet ({part})")
     for instr in list(tree.iter(f"{{{_W}}}instrText")):
-        if _OUTSIDE_FIELDS.match(instr.text or ""):
+        if re.match(_OUTSIDE_FIELDS, instr.text or ""):
             instr.text = ""
             warnings.append(f"referencedokumentet '{name}': et felt, der henter indhold udefra, er fjernet ({part})")
 

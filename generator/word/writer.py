@@ -35,12 +35,12 @@ formatting belongs in the styles.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime, time, timezone
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 from typing import Callable
-from zipfile import BadZipFile
 
 from . import _wml as wml
 from ._document import Document
@@ -124,7 +124,9 @@ def build_document(
     root = parse(html)
     try:
         ref = _reference(Path(reference))
-    except (OSError, BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, (OSError, KeyError, ValueError)) and not _bad_zip(exc):
+            raise
         raise TemplateError(f"Referencedokumentet '{Path(reference).name}' kan ikke åbnes som .docx") from exc
     divs = {where: [n for n in root.children if isinstance(n, Node) and n.key == f"div.{where}"]
             for where in ("header", "footer")}
@@ -137,6 +139,13 @@ def build_document(
     _fill(story, body)
     core, language = _properties(properties or {})
     return document.docx(core, language)
+
+
+def _bad_zip(exc: Exception) -> bool:
+    """Whether ``exc`` is zipfile's BadZipFile; zipfile is imported only where a reference is read
+    from its .docx (not from the cache), so without it no such error was raised."""
+    zipfile = sys.modules.get("zipfile")
+    return zipfile is not None and isinstance(exc, zipfile.BadZipFile)
 
 
 def _reference(reference: Path) -> Reference:
