@@ -16,7 +16,8 @@ from ._html import Node
 _FORMAT_INDEX = {"b": 0, "strong": 0, "i": 1, "em": 1, "u": 2}
 _FIELDS = {"page-number": "PAGE", "page-count": "NUMPAGES"}
 # HTML's white space is ASCII only: a no-break space or other Unicode space is kept.
-_SPACE_RUN = re.compile("[ \t\n\r\f]+")
+_HTML_SPACE = " \t\n\r\f"
+_SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
 
 
 def segments(nodes: list[Node | str]) -> Iterator[tuple[str, object]]:
@@ -55,7 +56,7 @@ def inline_items(nodes: list[Node | str], bold: bool = False) -> list[_Item]:
 
 def plain_text(text: str) -> str:
     """A plain text's white space collapsed, none at either end: what ``inline_items`` makes of it."""
-    return _one_space(text).strip(" ")
+    return _one_space(text.strip(_HTML_SPACE))  # the same as collapsing first, then stripping " "
 
 
 def _one_space(text: str) -> str:

@@ -179,7 +179,7 @@ def _check_size(path: Path, size: int) -> None:
 def _fill(story: _Story, nodes: list[Node | str]) -> None:
     """Write ``nodes`` into the (empty) story; a header, footer or cell must end with a paragraph."""
     if story.cell and len(nodes) == 1 and type(nodes[0]) is str:  # most cells: one plain text, one paragraph
-        _text_paragraph(story, story.style, nodes[0])
+        _text_paragraph(story.element, story.reference.style_id(story.style), nodes[0], story.bold)
         return
     _blocks(story, nodes)
     if story.cell and wml.last_block(story.element) in (None, "tbl"):
@@ -198,7 +198,7 @@ def _block(story: _Story, node: Node) -> None:
     if node.tag in ("h1", "h2", "h3", "p"):
         style = story.style if node.key == "p" else STYLE_MAP[node.key]
         if len(node.children) == 1 and type(node.children[0]) is str:
-            _text_paragraph(story, style, node.children[0])
+            _text_paragraph(story.element, story.reference.style_id(style), node.children[0], story.bold)
         else:
             _write_inline(_paragraph(story, style), inline_items(node.children, story.bold), story)
     elif node.tag in ("ul", "ol"):
@@ -217,13 +217,13 @@ def _paragraph(story: _Story, style: str):
     return wml.p_add(story.element, story.reference.style_id(style))
 
 
-def _text_paragraph(story: _Story, style: str, text: str) -> None:
-    """A paragraph holding one plain text (empty if it is only white space): what ``_write_inline``
-    writes for its ``inline_items``, without making them."""
-    paragraph = _paragraph(story, style)
+def _text_paragraph(element: list, style_id: str | None, text: str, bold: bool) -> None:
+    """A paragraph holding one plain text (empty if it is only white space) in the story ``element``:
+    what ``_write_inline`` writes for its ``inline_items``, without making them."""
+    paragraph = wml.p_add(element, style_id)
     text = plain_text(text)
     if text:
-        wml.r_text(paragraph, text, story.bold, False, False)
+        wml.r_text(paragraph, text, bold, False, False)
 
 
 def _list(story: _Story, node: Node, level: int) -> None:
@@ -272,11 +272,15 @@ def _table(story: _Story, node: Node) -> None:
         # labels, the logo and widths the template set keep their width; other data tables fit their content
         autofit=not (fields or layout or any(percents)),
         first_row=header, first_column=fields)
+    style_id = story.reference.style_id(story.style)  # a cell's paragraphs have the story's style
     for tr, row in zip(rows, cells):
         for c, cell in enumerate(row):
             content = tr.children[c].children if c < len(tr.children) else []
             bold = c < len(tr.children) and tr.children[c].tag == "th" or (fields and c == 0)
-            _fill(story.inside(cell, bold=bold), content)
+            if len(content) == 1 and type(content[0]) is str:  # as _fill writes it, without a story for it
+                _text_paragraph(cell, style_id, content[0], bold)
+            else:
+                _fill(story.inside(cell, bold=bold), content)
     if not layout:
         # A short table stays on one page; a long one never leaves its first or last row alone.
         together = range(len(rows) - 1) if len(rows) <= KEEP_TOGETHER_ROWS else (0, len(rows) - 2)
