@@ -135,7 +135,7 @@ def long_datetime(value: date | datetime | None) -> str:
         return ""
     if not isinstance(value, datetime):
         return long_date(value)
-    return f"{long_date(value)} kl. {value:%H.%M}"
+    return f"{long_date(value)} kl. {value.hour:02d}.{value.minute:02d}"  # %H.%M without strftime
 
 
 def short_date(value: date | datetime | None) -> str:

@@ -19,3 +19,9 @@ def test_long_date_and_month_are_cldrs_danish(day):
 
 def test_long_datetime_adds_the_danish_clock():
     assert long_datetime(datetime(2026, 11, 24, 9, 5)) == "24. november 2026 kl. 09.05"
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 1, 2, 0, 0), datetime(2026, 6, 30, 23, 59), datetime(9, 3, 5, 12, 7)],
+                         ids=str)
+def test_long_datetime_clock_is_strftimes(moment):
+    assert long_datetime(moment) == f"{long_date(moment)} kl. {moment:%H.%M}"

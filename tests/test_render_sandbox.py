@@ -101,3 +101,14 @@ def test_a_dicts_keys_and_methods_read_as_in_jinjas_own_sandbox():
     ours = render.PackSandbox(autoescape=True).from_string(source).render(d=data)
     jinjas = ImmutableSandboxedEnvironment(autoescape=True).from_string(source).render(d=data)
     assert ours == jinjas == "Mette|True|False|2|False|False|nøgle|Mette|[&#39;navn&#39;, &#39;items&#39;, &#39;update&#39;, &#39;_skjult&#39;, &#39;__class__&#39;]"
+
+
+@pytest.mark.parametrize("text", ["", "a", "a & b <c>", "linje 1\nlinje 2", "afsnit 1\n\nafsnit 2\n", "\n\n\n\nx\n\n",
+                                  "  indrykket  \n\n\t\"citat\" 'x'  "])
+def test_paragraphs_filter_escapes_each_line_and_joins_blocks(text):
+    from markupsafe import Markup, escape
+
+    expected = Markup("\n").join(
+        Markup("<p>") + Markup("<br>").join(escape(line) for line in block.split("\n")) + Markup("</p>")
+        for block in (b.strip() for b in text.split("\n\n")) if block)
+    assert render.paragraphs(text) == expected and isinstance(render.paragraphs(text), Markup)

@@ -315,12 +315,11 @@ def paragraphs(text: Any) -> Markup:
     if text is None or text == "":
         return Markup("")
     blocks = [b.strip() for b in str(text).split("\n\n")]
-    html = []
+    html = []  # plain text joined, each line escaped: one Markup at the end, not one per piece
     for block in blocks:
         if block:
-            lines = [escape(line) for line in block.split("\n")]
-            html.append(Markup("<p>") + Markup("<br>").join(lines) + Markup("</p>"))
-    return Markup("\n").join(html)
+            html.append("<p>" + "<br>".join([escape(line) for line in block.split("\n")]) + "</p>")
+    return Markup("\n".join(html))
 
 
 def _undefined_name(err: UndefinedError, template_file: str) -> str:
