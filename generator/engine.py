@@ -103,6 +103,11 @@ class Engine:
 
     def documents(self) -> dict[str, dict]:
         """Every document of the pack: name -> {title, description, per_employee}."""
+        return {name: dict(meta) for name, meta in self._documents.items()}
+
+    @cached_property
+    def _documents(self) -> dict[str, dict]:
+        """:meth:`documents` made once, for this module's own reading (a case asks ~15 times)."""
         return {name: {"title": rule.title, "description": rule.description, "per_employee": rule.per_employee}
                 for name, rule in self.obligations.documents.items()}
 
@@ -173,7 +178,7 @@ class Engine:
         names = asked or [item.name for item in advice if item.applies]
         chosen: list[str] = []
         for name in names:
-            for instance in (self.instances(case, name) if name in self.documents() else [name]):
+            for instance in (self.instances(case, name) if name in self._documents else [name]):
                 self._target(case, instance)  # an unknown name or number is a Danish error
                 if instance not in chosen:
                     chosen.append(instance)
@@ -182,14 +187,14 @@ class Engine:
 
     def instances(self, case: Case, document: str) -> list[str]:
         """The names ``document`` is made under: itself, or ``<document>_<n>`` per affected employee."""
-        if not (self.documents().get(document) or {}).get("per_employee"):
+        if not (self._documents.get(document) or {}).get("per_employee"):
             return [document]
         count = len(case.data["incident"]["affected_employees"])
         return [f"{document}_{number}" for number in range(1, count + 1)]
 
     def document_of(self, name: str) -> str:
         """The document behind a name: the name itself, or ``<document>`` of ``<document>_<n>``."""
-        documents = self.documents()
+        documents = self._documents
         if name in documents:
             return name
         base, _, number = name.rpartition("_")
@@ -199,7 +204,7 @@ class Engine:
                         f"{' (et dokument pr. medarbejder med _1, _2 ...)' if self._per_employee() else ''}")
 
     def _per_employee(self) -> list[str]:
-        return [name for name, meta in self.documents().items() if (meta or {}).get("per_employee")]
+        return [name for name, meta in self._documents.items() if (meta or {}).get("per_employee")]
 
     def _target(self, case: Case, name: str) -> tuple[str, dict | None]:
         """The document behind a name and, for a per-employee one, the employee.
@@ -207,7 +212,7 @@ class Engine:
         The plain name of a per-employee document is its first employee's (a preview).
         """
         base = self.document_of(name)
-        if not (self.documents()[base] or {}).get("per_employee"):
+        if not (self._documents[base] or {}).get("per_employee"):
             return base, None
         employees = case.data["incident"]["affected_employees"]
         number = 1 if name == base else int(name.rpartition("_")[2])
@@ -240,7 +245,7 @@ class Engine:
         render several documents.
         """
         base, employee = self._target(case, document)
-        meta = self.documents()[base]
+        meta = self._documents[base]
         return {
             **{section: case.section(section) for section in self.forms.sections},
             "plan": self.settings,
@@ -279,7 +284,7 @@ class Engine:
         if self.workers is not None:
             return self.workers.call("docx_from_html", case, document, html, now)
         base, _ = self._target(case, document)
-        title = self.documents()[base].get("title", base)
+        title = self._documents[base].get("title", base)
         return self._docx(html, f"{title} – {case.id}", title, self.pack.find_asset, now)
 
     def reports(self) -> dict[str, dict]:

@@ -117,13 +117,17 @@ def ensure_dir(folder: Path, private: bool = True) -> list[Path]:
         if status is not None and stat.S_ISLNK(status.st_mode):
             raise OutputError("mappen er et symbolsk link; vælg en anden outputmappe", file=str(folder))
         missing = []
+        made = status is None and _mkdir(folder, mode)  # the usual case: its parent is there
         current = folder
         while status is None and current != current.parent:  # neither there nor a (dangling) link
             missing.append(current)
+            if made:
+                break
             current = current.parent
             status = _lstat(current)
         for path in reversed(missing):
-            path.mkdir(mode=mode)
+            if not made:
+                path.mkdir(mode=mode)
             status = os.stat(path)
             if on_windows() or stat.S_IMODE(status.st_mode) != mode:
                 restrict_dir(path, mode)  # mkdir's mode is reduced by the umask (and ignored on Windows)
@@ -144,6 +148,15 @@ def ensure_dir(folder: Path, private: bool = True) -> list[Path]:
         raise OutputError("ingen adgang til at oprette mappen", file=str(folder)) from err
     except OSError as err:
         raise EnvironmentFailure(f"mappen kunne ikke oprettes ({danish_os_error(err)})", file=str(folder)) from err
+
+
+def _mkdir(folder: Path, mode: int) -> bool:
+    """Make ``folder``; False where its parent is missing (then the parents are made first)."""
+    try:
+        folder.mkdir(mode=mode)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def write_all(files: dict[Path, bytes], force: bool = False, replace: Iterable[Path] = (),
