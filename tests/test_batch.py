@@ -105,6 +105,16 @@ def test_batch_prints_one_plain_progress_line_per_case_when_not_a_tty(runner, ca
     ]
 
 
+def test_batch_progress_lines_carry_no_terminal_codes_from_a_file_name(runner, tmp_path, phone_threat_data):
+    folder = tmp_path / "sager"
+    folder.mkdir()
+    (folder / "a\x1b[31mb.json").write_text(json.dumps(_case(phone_threat_data, "E-1")), encoding="utf-8")
+    result = runner.invoke(cli, ["batch", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1",
+                                 "--doc", "incident_note"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"[1/1] {folder / 'ab.json'}: 1 dokument"]
+
+
 def test_batch_one_and_two_jobs_write_the_same_documents(case_folder, tmp_path):
     texts = {}
     for jobs in (1, 2):

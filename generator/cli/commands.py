@@ -367,7 +367,9 @@ def batch_command(input_path, out_dir, jobs, documents, plan_dir, force, skip_ex
         else:
             for outcome in outcomes:
                 summary.add(outcome)
-                click.echo(f"[{summary.total}/{total}] {outcome.where}: {outcome.status}", err=True)
+                # color=False: stripped of ANSI codes as for any stream that is not a terminal,
+                # without asking the terminal again for every case (an ioctl a line)
+                click.echo(f"[{summary.total}/{total}] {outcome.where}: {outcome.status}", err=True, color=False)
     for line in summary.lines():
         click.echo(line)
     return summary.exit_code
