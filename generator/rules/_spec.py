@@ -10,7 +10,8 @@ loaded and filled in by plain substitution (no ``str.format``: pack text is untr
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
 _ID = re.compile(r"[a-z][a-z0-9_]*")

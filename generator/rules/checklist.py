@@ -12,7 +12,8 @@ item is not done, and ``blocks`` names documents that must not be sent until it 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from ..dates import as_date, long_date, long_datetime
 from . import _spec

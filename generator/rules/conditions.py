@@ -24,7 +24,8 @@ does. There is no ``eval`` and no template language: nothing here runs pack code
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from ..dates import as_date
 from ._spec import RuleError, Where, dotted

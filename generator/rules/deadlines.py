@@ -15,7 +15,8 @@ list of them: the earliest that applies.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from ..dates import add_days, add_hours, as_date, last_day_of_months, long_date, long_datetime
 from . import _spec

@@ -12,7 +12,8 @@ and renders them).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from . import _spec
 from ._spec import RuleError, Where

@@ -9,7 +9,8 @@ in a document and in the terminal always comes from the same place.
 from __future__ import annotations
 
 from datetime import date
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from ..dates import long_date
 from .checklist import Item

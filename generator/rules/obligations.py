@@ -10,7 +10,8 @@ finds them in the pack's plan.yaml files).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from ..errors import PackError, shown
 from ._spec import RuleError, Where, dotted

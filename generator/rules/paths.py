@@ -9,7 +9,8 @@ forms when the pack is loaded (:class:`Fields`), and each becomes a
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from ._spec import RuleError, Where
 

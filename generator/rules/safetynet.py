@@ -9,7 +9,8 @@ cause, and the last one is used when none does. ``occupational_injury`` and
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from . import _spec
 from ._spec import RuleError, Where
