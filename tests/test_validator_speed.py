@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from beredskab.case._quick import SPEED_OVERRIDES, QuickValidator
 from beredskab.case._validator import CaseValidator, condition_holds, prepare_schema
-from beredskab.case.forms import clean_strings, drop_nulls
+from beredskab.case.forms import clean_strings, cleaned, drop_nulls
 from beredskab.case.messages import DanishErrorHandler
 from beredskab.case.paths import is_empty
 from beredskab.engine import Engine
@@ -182,3 +182,20 @@ def test_a_child_validator_is_built_as_cerberus_builds_it():
     assert children[0] == children[1], (
         f"Cerberus {cerberus.__version__} changed what a child validator holds; "
         "QuickValidator._get_child_validator in generator/case/_quick.py builds it the old way")
+
+
+@PROPERTY
+@given(value=JSON)
+def test_one_walk_cleaning_is_clean_strings_then_drop_nulls(value):
+    """Forms.validate cleans a case in one walk: the same as trimming the texts, then leaving out nulls."""
+    assert cleaned(value) == drop_nulls(clean_strings(value))
+    assert cleaned({"a": [None, " x\r\n\x00"], "b": None, "c": {"d": None}}) == {"a": [None, "x"], "c": {}}
+
+
+def test_a_printable_text_only_needs_trimming():
+    """The cleaner's shortcut: no printable character is one it removes or replaces."""
+    from beredskab.case.forms import _XML_ILLEGAL
+
+    changed = [c for c in map(chr, range(0x110000)) if c.isprintable() and (c in "\r\n" or _XML_ILLEGAL.match(c))]
+    assert changed == []
+    assert cleaned([" a\u00a0b ", "x\x0by", "\ufeffz\u2028"]) == clean_strings([" a\u00a0b ", "x\x0by", "\ufeffz\u2028"])

@@ -106,7 +106,7 @@ class Forms:
         """
         validator = self.validator(now)
         data = {k: v for k, v in upgrade(data, self.letterhead).items() if k not in NOT_CASE_DATA}
-        if validator.validate(drop_nulls(clean_strings(data))):
+        if validator.validate(cleaned(data)):
             return fill_defaults_from(validator.document, self.schema)
         raise CaseError(validator.errors)
 
@@ -150,23 +150,52 @@ def fill_defaults_from(document: dict, schema: dict) -> dict:
     """Fill each empty field whose ``meta.default_from`` names a sibling with that sibling's value.
 
     ``incident.known_at`` left empty is the incident's start: the workplace knew at once.
-    Groups are walked, list items are not (no form needs it).
+    Groups are walked, list items are not (no form needs it). Which fields have a
+    ``default_from`` is worked out once per schema (:func:`_defaults_from`).
     """
-    for name, rules in schema.items():
-        if not isinstance(rules, dict) or not isinstance(document.get(name), dict):
-            continue
-        inner = rules.get("schema")
-        if rules.get("type") == "dict" and isinstance(inner, dict):
-            group = document[name]
+    for groups, key, source in _defaults_from(schema):
+        group: Any = document
+        for name in groups:
+            group = group.get(name)
+            if not isinstance(group, dict):
+                break
+        else:
+            if group.get(key) is None:
+                value: Any = group
+                for part in source:
+                    value = value.get(part) if isinstance(value, dict) else None
+                group[key] = value
+    return document
+
+
+#: id(schema) -> (schema, its default_from fields), for the few schemas of a process.
+_DEFAULTS_FROM: dict[int, tuple[dict, list]] = {}
+
+
+def _defaults_from(schema: dict) -> list[tuple[tuple, str, list[str]]]:
+    """The (groups, field, source path) of every ``default_from`` in ``schema``, in the order a
+    walk of the groups fills them (a group's own fields, then its groups, depth first)."""
+    known = _DEFAULTS_FROM.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    found: list = []
+
+    def walk(rules_of: dict, groups: tuple) -> None:
+        for name, rules in rules_of.items():
+            inner = rules.get("schema") if isinstance(rules, dict) else None
+            if not (isinstance(rules, dict) and rules.get("type") == "dict" and isinstance(inner, dict)):
+                continue
             for key, field_rules in inner.items():
                 source = ((field_rules or {}).get("meta") or {}).get("default_from") if isinstance(field_rules, dict) else None
-                if source and group.get(key) is None:
-                    value: Any = group
-                    for part in str(source).split("."):
-                        value = value.get(part) if isinstance(value, dict) else None
-                    group[key] = value
-            fill_defaults_from(group, inner)
-    return document
+                if source:
+                    found.append((groups + (name,), key, str(source).split(".")))
+            walk(inner, groups + (name,))
+
+    walk(schema, ())
+    if len(_DEFAULTS_FROM) >= 16:  # a process loads a few packs' forms; never grow without end
+        _DEFAULTS_FROM.clear()
+    _DEFAULTS_FROM[id(schema)] = (schema, found)
+    return found
 
 
 def _prepared(schema: dict, folder: PrivateFolder | None) -> PreparedSchema:
@@ -252,11 +281,28 @@ def schema_error_parts(err: SchemaError) -> list[str]:
 def clean_strings(value: Any) -> Any:
     """Trim every text and remove characters XML cannot hold; keep all other Unicode exactly."""
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+        return _clean_text(value)
     if isinstance(value, dict):
         return {k: clean_strings(v) for k, v in value.items()}
     if isinstance(value, list):
         return [clean_strings(v) for v in value]
+    return value
+
+
+def _clean_text(value: str) -> str:
+    if value.isprintable():  # no line break, control character or non-character: nothing to replace
+        return value.strip()
+    return _XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def cleaned(value: Any) -> Any:
+    """``drop_nulls(clean_strings(value))`` in one walk (a text is never None after cleaning)."""
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, dict):
+        return {k: cleaned(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [cleaned(v) for v in value]
     return value
 
 

@@ -9,7 +9,7 @@ the format that changed it, so the list below is the case format's history
 
 The input is untrusted JSON: a mapping acts only when the old shape is exactly
 there (a dict where a dict is expected), never raises, and never changes the
-caller's dict.
+caller's data (it copies what it changes).
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ def _per_employee_facts(data: dict, letterhead: dict) -> None:
     incident = data.get("incident")
     if not isinstance(incident, dict) or not any(key in incident for key in _PER_EMPLOYEE):
         return
+    incident = data["incident"] = dict(incident)
     employees = incident.get("affected_employees")
     old = {key: incident.pop(key) for key in _PER_EMPLOYEE if key in incident}
     if not isinstance(employees, list):
         return
+    employees = incident["affected_employees"] = [dict(e) if isinstance(e, dict) else e for e in employees]
     for employee in employees:
         if isinstance(employee, dict):
             for key, value in old.items():
@@ -57,6 +59,7 @@ def _premises_with_addresses(data: dict, letterhead: dict) -> None:
     ban = data.get("ban")
     if not isinstance(ban, dict):
         return
+    ban = data["ban"] = dict(ban)
     scope = ban.pop("scope", None)
     administrations = ban.pop("administrations", None)
     premises = ban.get("premises")
@@ -80,13 +83,15 @@ UPGRADES: tuple[Callable[[dict, dict], None], ...] = (
 
 
 def upgrade(data: Any, letterhead: dict | None = None) -> Any:
-    """A copy of ``data`` with every old shape mapped to today's; anything else is returned as is.
+    """``data`` with every old shape mapped to today's, as a new dict; anything else is returned as is.
 
-    ``letterhead`` is the pack's plan.yaml (its ``workplace`` and ``address``).
+    ``letterhead`` is the pack's plan.yaml (its ``workplace`` and ``address``). A
+    mapping copies each dict and list it changes; the parts it leaves alone are the
+    caller's own (validation copies the whole case before it changes anything).
     """
     if not isinstance(data, dict):
         return data
-    data = copy.deepcopy(data)
+    data = dict(data)
     for mapping in UPGRADES:
         mapping(data, letterhead or {})
     return data
