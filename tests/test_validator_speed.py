@@ -148,16 +148,22 @@ OTHER_RULES = {
     "o": {"type": "dict", "purge_unknown": True, "schema": {"p": {"type": "date", "coerce": "date", "nullable": True,
                                                                   "not_future": True}}},
     "q": {"type": "dict", "allow_unknown": True, "valuesrules": {"type": "list", "schema": {"type": "integer"}}},
+    "r": {"type": "list", "schema": {"type": "string", "coerce": str.upper}},
+    "s": {"type": "list", "schema": {"type": "integer", "default": 5}},
+    "t": {"type": "list", "schema": {"type": "string", "allowed": ["a", "b"]}},
+    "u": {"type": "list", "schema": {"type": "dict", "schema": {"v": {"type": "string", "default": "w"}}}},
 }
 VALUES = st.one_of(JSON, st.sampled_from(["x", "yy", "z", "no", "", 2, 0, 11, ["z"], ["q", 1], {"ab": "3"},
                                           {"A": 1}, {"g": True, "u": "v"}, {"g": 1}, [{"i": "no"}, {"i": ""}, {}], {"p": "2026-01-02", "u": 1},
-                                          {"p": "i morgen"}, {"p": None}, {"x": [1, "a"]}, 1]))
+                                          {"p": "i morgen"}, {"p": None}, {"x": [1, "a"]}, 1, [None, "a", 1.5],
+                                          ["a", ["b"]], [{}, {"v": None}], ["a", True, {"v": "x"}]]))
 
 
 @PROPERTY
 @given(document=st.dictionaries(st.sampled_from([*OTHER_RULES, "zz"]), VALUES, max_size=8))
 @example(document={"b": 1, "c": "x", "k": "s", "e": {"AB": "3", "b": "x"}, "m": 2})
 @example(document={"b": 1, "c": "x", "k": "s", "m": ""})
+@example(document={"r": ["a", None, 1], "s": [None, 1, "x"], "t": ["a", "c", None], "u": [{}, None, "x"]})
 @example(document={"a": None, "h": [{"i": "no"}, {}], "o": {"p": "2026-01-02", "u": 1}, "f": {"g": 1, "x": 2}})
 def test_other_cerberus_rules_validate_as_with_cerberus_own_methods(document):
     schema = prepare_schema(copy.deepcopy(OTHER_RULES))

@@ -31,7 +31,11 @@ from cerberus.validator import BareValidator, _SchemaRuleTypeError, toy_error_ha
 SPEED_OVERRIDES = ("_get_child_validator", "_resolve_rules_set", "_resolve_schema", "_drop_remaining_rules",
                    "_normalize_coerce", "_BareValidator__validate_definitions",
                    "_BareValidator__validate_readonly_fields", "_BareValidator__init_processing",
-                   "_BareValidator__normalize_containers")
+                   "_BareValidator__normalize_containers", "_BareValidator__normalize_sequence_per_schema")
+
+#: Item rules that make Cerberus's normalisation change a list's scalar items or report an error.
+_NORMALISING = frozenset(("coerce", "default", "default_setter", "rename", "rename_handler", "readonly"))
+_SCALARS = (str, int, float, bool, type(None))
 
 _init_error_handler = BareValidator._BareValidator__init_error_handler
 
@@ -176,6 +180,17 @@ class QuickValidator(Validator):
                     unknown["coerce"], field, mapping[field], unknown.get("nullable", False), error)
 
     _normalize_coerce.__doc__ = BareValidator._normalize_coerce.__doc__  # the rule's own schema, read by Cerberus
+
+    def _BareValidator__normalize_sequence_per_schema(self, field, mapping, schema):
+        """A list of texts, numbers or yes/no whose item rules normalise nothing (no coercion,
+        default, renaming or read-only) stays as it is: Cerberus's child validator would give
+        back the same items, with no error; any other list is Cerberus's."""
+        items, rules = mapping[field], schema[field]["schema"]
+        if (type(items) is list and type(rules) is dict and _NORMALISING.isdisjoint(rules)
+                and not isinstance(self.allow_unknown, Mapping) and all(type(item) in _SCALARS for item in items)):
+            mapping[field] = list(items)
+            return
+        super()._BareValidator__normalize_sequence_per_schema(field, mapping, schema)
 
     def _BareValidator__normalize_containers(self, mapping, schema):
         unknown_is_mapping = isinstance(self.allow_unknown, Mapping)
