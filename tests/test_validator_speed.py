@@ -171,9 +171,16 @@ def test_other_cerberus_rules_validate_as_with_cerberus_own_methods(document):
 
 
 def test_a_child_validator_is_built_as_cerberus_builds_it():
-    """The same attributes and configuration as Cerberus's ``__init__`` gives a child, a grandchild too."""
+    """The same attributes and configuration as Cerberus's ``__init__`` gives a child (a grandchild too)
+    once it has processed a document, which Cerberus always has it do at once."""
+    def tree(node) -> tuple:
+        return raw_errors(node.errors), {key: tree(child) for key, child in node.descendants.items()}
+
     def state(validator) -> dict:
-        return {name: type(value).__name__ if name == "error_handler" else value for name, value in vars(validator).items()}
+        plain_state = {"error_handler": lambda v: type(v).__name__, "_errors": raw_errors,
+                       "recent_error": lambda v: v and raw_errors([v]), "document_error_tree": tree,
+                       "schema_error_tree": tree}
+        return {name: plain_state.get(name, lambda v: v)(value) for name, value in vars(validator).items()}
 
     children = []
     for validator_class in (CaseValidator, CerberusOwn):
@@ -184,6 +191,8 @@ def test_a_child_validator_is_built_as_cerberus_builds_it():
                                           schema=FORMS.schema["incident"]["schema"], require_all=False)
         grandchild = child._get_child_validator(document_crumb=(0,), schema_crumb="schema", schema={0: {}},
                                                 allow_unknown=True)
+        child.validate({"case_id": 7, "channel": None})
+        grandchild.normalized({0: "x", 1: 2})
         children.append((state(child), state(grandchild)))
     assert children[0] == children[1], (
         f"Cerberus {cerberus.__version__} changed what a child validator holds; "

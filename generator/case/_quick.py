@@ -31,11 +31,15 @@ from cerberus.validator import BareValidator, _SchemaRuleTypeError, toy_error_ha
 SPEED_OVERRIDES = ("_get_child_validator", "_resolve_rules_set", "_resolve_schema", "_drop_remaining_rules",
                    "_normalize_coerce", "_BareValidator__validate_definitions",
                    "_BareValidator__validate_readonly_fields", "_BareValidator__init_processing",
-                   "_BareValidator__normalize_containers", "_BareValidator__normalize_sequence_per_schema")
+                   "_BareValidator__normalize_containers", "_BareValidator__normalize_sequence_per_schema",
+                   "validate", "__call__", "_validate_type")
 
 #: Item rules that make Cerberus's normalisation change a list's scalar items or report an error.
 _NORMALISING = frozenset(("coerce", "default", "default_setter", "rename", "rename_handler", "readonly"))
 _SCALARS = (str, int, float, bool, type(None))
+_SCALARS_AND_CONTAINERS = frozenset((*_SCALARS, dict, list))
+#: (a type rule's TypeDefinition, a Python type) -> whether a value of that type is of that type.
+_TYPE_MATCHES: dict[tuple, bool] = {}
 
 _init_error_handler = BareValidator._BareValidator__init_error_handler
 
@@ -89,7 +93,7 @@ class QuickValidator(Validator):
 
     def _get_child_validator(self, document_crumb=None, schema_crumb=None, **kwargs):
         """Cerberus's child validator (for a group, a list, an item), built without its generic
-        ``__init__``: the same attributes and configuration, set directly."""
+        ``__init__``: the same attributes and configuration, set directly, once it has processed."""
         config = self._config.copy()
         config.update(kwargs)
         if not self.is_child:
@@ -100,11 +104,9 @@ class QuickValidator(Validator):
             config["root_document"] = self.document
             config["root_schema"] = self.schema
         child = self.__class__.__new__(self.__class__)
+        # Its errors, error trees and recent error are set when it starts processing, which every
+        # caller in Cerberus does at once: made here too, they were thrown away unused.
         child.document = None
-        child._errors = cerr.ErrorList()
-        child.recent_error = None
-        child.document_error_tree = cerr.DocumentErrorTree()
-        child.schema_error_tree = cerr.SchemaErrorTree()
         child.update = False
         child.error_handler = _init_error_handler(config)  # takes error_handler out of config
         child._config = config
@@ -123,6 +125,44 @@ class QuickValidator(Validator):
         else:
             child.schema_path = self.schema_path + (schema_crumb if isinstance(schema_crumb, tuple) else (schema_crumb,))
         return child
+
+    def validate(self, document, schema=None, update=False, normalize=True):
+        """Cerberus's ``validate``, with the schema and ``ignore_none_values`` read once, not per field."""
+        self.update = update
+        self._unrequired_by_excludes = set()
+        self._BareValidator__init_processing(document, schema)
+        if normalize:
+            self._BareValidator__normalize_mapping(self.document, self.schema)
+        ignore_none, rules_of, document = self.ignore_none_values, self.schema, self.document
+        for field in document:
+            if ignore_none and document[field] is None:
+                continue
+            definitions = rules_of.get(field)
+            if definitions is not None:
+                self._BareValidator__validate_definitions(definitions, field)
+            else:
+                self._BareValidator__validate_unknown_fields(field)
+        if not self.update:
+            self._BareValidator__validate_required_fields(self.document)
+        self.error_handler.end(self)
+        return not bool(self._errors)
+
+    __call__ = validate
+
+    def _validate_type(self, data_type, field, value):
+        definition = self.types_mapping.get(data_type) if type(data_type) is str else None
+        if definition is None or type(value) not in _SCALARS_AND_CONTAINERS:
+            return super()._validate_type(data_type, field, value)
+        # For Python's own types the answer depends on the type alone: remember it.
+        matched = _TYPE_MATCHES.get((definition, type(value)))
+        if matched is None:
+            matched = _TYPE_MATCHES[(definition, type(value))] = (
+                isinstance(value, definition.included_types) and not isinstance(value, definition.excluded_types))
+        if not matched:
+            self._error(field, cerr.BAD_TYPE)
+            self._drop_remaining_rules()
+
+    _validate_type.__doc__ = BareValidator._validate_type.__doc__  # the rule's own schema, read by Cerberus
 
     def _resolve_rules_set(self, rules_set):
         return rules_set if type(rules_set) is dict else super()._resolve_rules_set(rules_set)
