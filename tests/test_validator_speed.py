@@ -214,3 +214,22 @@ def test_a_printable_text_only_needs_trimming():
     changed = [c for c in map(chr, range(0x110000)) if c.isprintable() and (c in "\r\n" or _XML_ILLEGAL.match(c))]
     assert changed == []
     assert cleaned([" a\u00a0b ", "x\x0by", "\ufeffz\u2028"]) == clean_strings([" a\u00a0b ", "x\x0by", "\ufeffz\u2028"])
+
+
+def test_a_form_rule_shared_by_a_yaml_alias_is_prepared_for_each_place_on_its_own(tmp_path):
+    """load_forms copies a form's rules once (not at every level): an alias still gives each place its own rules."""
+    from beredskab.case.forms import load_forms
+    from beredskab.pack.loader import Pack
+
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "plan.yaml").write_text("choices: {}\n", encoding="utf-8")
+    (tmp_path / "forms" / "x.yaml").write_text(
+        "x:\n  type: dict\n  required: true\n  schema:\n"
+        "    one: &text {type: string, meta: {label: Tekst}}\n"
+        "    many: {type: list, schema: *text}\n"
+        "    two: *text\n", encoding="utf-8")
+    schema = load_forms(Pack((tmp_path,))).schema["x"]["schema"]
+    assert schema["one"] == schema["two"] == {"type": "string", "meta": {"label": "Tekst"}, "maxlength": 20_000,
+                                              "nullable": True, "default": None}
+    assert schema["many"]["schema"] == {"type": "string", "meta": {"label": "Tekst"}, "maxlength": 20_000}
+    assert schema["one"] is not schema["two"] and schema["one"]["meta"] is not schema["two"]["meta"]

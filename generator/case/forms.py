@@ -130,7 +130,7 @@ def load_forms(pack: Pack) -> Forms:
             merged = deep_merge(merged, data)
         (section, rules), = merged.items()
         where = str(files[-1])
-        schema[section] = _prepare(rules, choices, where, section)
+        schema[section] = _prepare(_tree_copy(rules), choices, where, section)
         if not schema[section].get("required"):
             # An absent section stays absent (None), so `{% if support %}` means "the case has one".
             schema[section]["default"] = None
@@ -212,9 +212,19 @@ def _prepared(schema: dict, folder: PrivateFolder | None) -> PreparedSchema:
     return prepared
 
 
+def _tree_copy(value: Any) -> Any:
+    """A copy of a form's rules with nothing shared (a YAML alias becomes a copy at each place)."""
+    if isinstance(value, dict):
+        return {key: _tree_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_tree_copy(item) for item in value]
+    return value if isinstance(value, (str, int, float, bool, type(None))) else copy.deepcopy(value)
+
+
 def _prepare(rules: dict, choices: dict, where: str, path: str, item: bool = False) -> dict:
-    """Return a copy of one field's rules, ready for validation (see the module docstring)."""
-    rules = copy.deepcopy(rules)
+    """Return one field's rules, ready for validation (see the module docstring). ``rules`` is
+    the caller's own copy (``_tree_copy``); nested rules are replaced, not changed."""
+    rules = dict(rules)
     meta = rules.get("meta") or {}
     kind = rules.get("type")
     list_name = meta.get("choices")
