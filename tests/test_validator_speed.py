@@ -164,6 +164,8 @@ VALUES = st.one_of(JSON, st.sampled_from(["x", "yy", "z", "no", "", 2, 0, 11, ["
 @example(document={"b": 1, "c": "x", "k": "s", "e": {"AB": "3", "b": "x"}, "m": 2})
 @example(document={"b": 1, "c": "x", "k": "s", "m": ""})
 @example(document={"r": ["a", None, 1], "s": [None, 1, "x"], "t": ["a", "c", None], "u": [{}, None, "x"]})
+@example(document={"l": ["z"], "c": "", "k": "", "n": "", "b": 1})
+@example(document={"l": ["z", "q", 3], "t": [], "h": [], "f": {}, "e": {}})
 @example(document={"a": None, "h": [{"i": "no"}, {}], "o": {"p": "2026-01-02", "u": 1}, "f": {"g": 1, "x": 2}})
 def test_other_cerberus_rules_validate_as_with_cerberus_own_methods(document):
     schema = prepare_schema(copy.deepcopy(OTHER_RULES))

@@ -17,7 +17,8 @@ document, every raw error, every Danish line) and fails naming Cerberus if one i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
+from datetime import date, datetime
 
 from ._cerberus import import_cerberus
 
@@ -32,7 +33,8 @@ SPEED_OVERRIDES = ("_get_child_validator", "_resolve_rules_set", "_resolve_schem
                    "_normalize_coerce", "_BareValidator__validate_definitions",
                    "_BareValidator__validate_readonly_fields", "_BareValidator__init_processing",
                    "_BareValidator__normalize_containers", "_BareValidator__normalize_sequence_per_schema",
-                   "validate", "__call__", "_validate_type")
+                   "validate", "__call__", "_validate_type", "_validate_allowed", "_validate_empty",
+                   "_validate_maxlength", "_validate_minlength", "_validate_schema")
 
 #: Item rules that make Cerberus's normalisation change a list's scalar items or report an error.
 _NORMALISING = frozenset(("coerce", "default", "default_setter", "rename", "rename_handler", "readonly"))
@@ -40,6 +42,22 @@ _SCALARS = (str, int, float, bool, type(None))
 _SCALARS_AND_CONTAINERS = frozenset((*_SCALARS, dict, list))
 #: (a type rule's TypeDefinition, a Python type) -> whether a value of that type is of that type.
 _TYPE_MATCHES: dict[tuple, bool] = {}
+#: Values that are neither mappings nor sequences (what is left of a case after its groups and lists).
+_PLAIN = frozenset((int, float, bool, type(None), date, datetime))
+#: (an abstract base class, a Python type) -> whether values of that type are instances of it.
+_ABC_MATCHES: dict[tuple, bool] = {}
+
+
+def _is(value, abc: type) -> bool:
+    """``isinstance(value, abc)``; for Python's own types the answer depends on the type alone, so it
+    is remembered per type instead of asking the ABC machinery for every value."""
+    kind = type(value)
+    if kind not in _SCALARS_AND_CONTAINERS:
+        return isinstance(value, abc)
+    known = _ABC_MATCHES.get((abc, kind))
+    if known is None:
+        known = _ABC_MATCHES[(abc, kind)] = isinstance(value, abc)
+    return known
 
 _init_error_handler = BareValidator._BareValidator__init_error_handler
 
@@ -164,6 +182,41 @@ class QuickValidator(Validator):
 
     _validate_type.__doc__ = BareValidator._validate_type.__doc__  # the rule's own schema, read by Cerberus
 
+    def _validate_allowed(self, allowed_values, field, value):
+        if _is(value, Iterable) and not isinstance(value, str):
+            unallowed = tuple(x for x in value if x not in allowed_values)
+            if unallowed:
+                self._error(field, cerr.UNALLOWED_VALUES, unallowed)
+        elif value not in allowed_values:
+            self._error(field, cerr.UNALLOWED_VALUE, value)
+
+    def _validate_empty(self, empty, field, value):
+        if _is(value, Sized) and len(value) == 0:
+            self._drop_remaining_rules("allowed", "forbidden", "items", "minlength", "maxlength", "regex", "check_with")
+            if not empty:
+                self._error(field, cerr.EMPTY_NOT_ALLOWED)
+
+    def _validate_maxlength(self, max_length, field, value):
+        if _is(value, Iterable) and len(value) > max_length:
+            self._error(field, cerr.MAX_LENGTH, len(value))
+
+    def _validate_minlength(self, min_length, field, value):
+        if _is(value, Iterable) and len(value) < min_length:
+            self._error(field, cerr.MIN_LENGTH, len(value))
+
+    def _validate_schema(self, schema, field, value):
+        if schema is None:
+            return
+        if _is(value, Sequence) and not isinstance(value, str):
+            self._BareValidator__validate_schema_sequence(field, schema, value)
+        elif _is(value, Mapping):
+            self._BareValidator__validate_schema_mapping(field, schema, value)
+
+    # Each rule's docstring is its own schema, read by Cerberus: the same as the method replaced.
+    for _rule in (_validate_allowed, _validate_empty, _validate_maxlength, _validate_minlength, _validate_schema):
+        _rule.__doc__ = getattr(BareValidator, _rule.__name__).__doc__
+    del _rule
+
     def _resolve_rules_set(self, rules_set):
         return rules_set if type(rules_set) is dict else super()._resolve_rules_set(rules_set)
 
@@ -173,10 +226,13 @@ class QuickValidator(Validator):
     def _BareValidator__validate_definitions(self, definitions, field):
         """Cerberus's loop over one field's rules, with the order of the rules and their methods
         looked up once per class and set of rule names instead of once per field and rule."""
-        definitions = self._resolve_rules_set(definitions)
+        if type(definitions) is not dict:
+            definitions = self._resolve_rules_set(definitions)
         value = self.document[field]
-        self._remaining_rules = _rules_queue(type(self), tuple(definitions))
-        handlers = _rule_handlers(type(self))
+        cls = type(self)
+        queue = _QUEUES.get((cls, tuple(definitions)))
+        self._remaining_rules = list(queue) if queue is not None else _rules_queue(cls, tuple(definitions))
+        handlers = _HANDLERS.get(cls) or _rule_handlers(cls)
         while self._remaining_rules:
             rule = self._remaining_rules.pop(0)
             handler = handlers.get(rule) or _rule_handler(self, rule)
@@ -239,6 +295,8 @@ class QuickValidator(Validator):
             if type(rules) is not dict:
                 rules = set(rules)
             value = mapping[field]
+            if type(value) in _PLAIN:  # neither a mapping nor a sequence
+                continue
             if type(value) is dict or isinstance(value, Mapping):
                 if "keysrules" in rules:
                     self._BareValidator__normalize_mapping_per_keysrules(field, mapping, schema[field]["keysrules"])
