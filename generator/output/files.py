@@ -204,15 +204,18 @@ class Staging:
         self.replace = set(replace)
         self.private = private
         self.targets = list(files)
-        self.folders = list(dict.fromkeys(t.parent for t in self.targets))  # once each: on Windows a program runs
+        self._parents = [t.parent for t in self.targets]
+        self.folders = list(dict.fromkeys(self._parents))  # once each: on Windows a program runs
+        self._kept = [t for t in self.targets if t not in self.replace]  # refused if there (without force)
+        self._replaced = [t for t in self.targets if t in self.replace]
         self.temps: dict[Path, Path] = {}
         self.backups: dict[Path, Path] = {}
         self.placed: list[Path] = []
 
     def check(self) -> set[Path]:
         """Refuse what must not be written over; return the targets that exist."""
-        present = check_targets([t for t in self.targets if t not in self.replace], self.force)
-        return present | check_targets([t for t in self.targets if t in self.replace], True)
+        present = check_targets(self._kept, self.force)
+        return present | check_targets(self._replaced, True)
 
     def write_temps(self, sync: bool = True) -> None:
         """Every file to its temp file, and a copy of each file it replaces (for a roll-back);
@@ -222,7 +225,7 @@ class Staging:
         for folder in self.folders:
             ensure_dir(folder, self.private)
         for folder in self.folders:
-            remove_stale_temps(folder, {target.name for target in self.targets if target.parent == folder})
+            remove_stale_temps(folder, {t.name for t, parent in zip(self.targets, self._parents) if parent == folder})
         for target, data in self.files.items():
             # A private folder passes its Windows ACL on to the files made in it.
             self.temps[target] = _write_temp(target, data, mode, folder_private=True, sync=sync)
