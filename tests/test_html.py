@@ -205,3 +205,15 @@ def test_a_run_keeps_its_space_exactly_when_the_text_has_white_space_at_either_e
     paragraph = P(None)
     r_text(paragraph, text, False, False, False)
     assert ('xml:space="preserve"' in paragraph.runs[0]) == (text != text.strip())
+
+
+def test_parse_keeps_no_tag_whose_attributes_hold_free_text():
+    """Start tags are checked once per process as written; one with alt, title, id or src (a template
+    may fill them from the case) is checked every time and kept nowhere."""
+    from beredskab.word import _html
+
+    parse('<p class="note" title="Mette Hansen">x</p><p><img src="logo.png" alt="Sag 17"></p>'
+          '<table><tr><td width="40%" id="a1">y</td></tr></table><p class="note">z</p>')
+    kept = repr(_html._ELEMENTS)
+    assert "Mette" not in kept and "Sag 17" not in kept and "logo.png" not in kept and "a1" not in kept
+    assert ("p", ' class="note"', "") in _html._ELEMENTS

@@ -241,19 +241,24 @@ def _element(tag: str, attrs: list[tuple[str, str | None]]) -> Node:
 
 
 #: (tag, attributes, "/") as written -> the checked element's (tag, class, kept attributes, category,
-#: key, closed): a template writes the same few start tags over and over. Errors are never kept.
+#: key, closed): a template writes the same few start tags over and over. Errors are never kept, nor
+#: a tag with an attribute holding free text (alt, title, id, src): a template may fill it from the
+#: case, and a case's data is not kept beyond its document.
 _ELEMENTS: dict[tuple[str, str, str], tuple] = {}
 _MAX_ELEMENTS_KEPT = 1024
+_KEPT_NAMES = frozenset({"class", "checked", "width"})
 
 
 def _element_spec(tag: str, attributes: str, closed: str) -> tuple:
     """Check a start tag as written (see _ELEMENTS) with :func:`_element`, and keep the result."""
     name = tag.lower()
-    node = _element(name, _attributes(attributes) if attributes else [])
+    attrs = _attributes(attributes) if attributes else []
+    node = _element(name, attrs)
     spec = (node.tag, node.cls, node.attrs, node.category, node.key, bool(closed) or name in _VOID_TAGS)
-    if len(_ELEMENTS) >= _MAX_ELEMENTS_KEPT:
-        _ELEMENTS.clear()
-    _ELEMENTS[tag, attributes, closed] = spec
+    if all(attribute in _KEPT_NAMES for attribute, _ in attrs):
+        if len(_ELEMENTS) >= _MAX_ELEMENTS_KEPT:
+            _ELEMENTS.clear()
+        _ELEMENTS[tag, attributes, closed] = spec
     return spec
 
 
