@@ -112,3 +112,25 @@ def test_paragraphs_filter_escapes_each_line_and_joins_blocks(text):
         Markup("<p>") + Markup("<br>").join(escape(line) for line in block.split("\n")) + Markup("</p>")
         for block in (b.strip() for b in text.split("\n\n")) if block)
     assert render.paragraphs(text) == expected and isinstance(render.paragraphs(text), Markup)
+
+
+def test_safe_attributes_are_jinjas_answers_also_when_asked_again():
+    """PackSandbox keeps is_safe_attribute's answer per type and name; each answer is Jinja's own."""
+    import collections
+    from types import SimpleNamespace
+
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def function():
+        pass
+
+    objects = [{}, [], set(), collections.deque(), collections.OrderedDict(), "tekst", render.Markup("x"), function,
+               str.upper, "x".format, int, SimpleNamespace(last=True), (x for x in ()), render.Renderer]
+    names = ["items", "update", "clear", "append", "add", "pop", "keys", "upper", "format", "mro", "last",
+             "__class__", "__globals__", "__code__", "gi_frame", "_private", "__init__", "func_globals", "__self__"]
+    ours, jinjas = render.PackSandbox(), ImmutableSandboxedEnvironment()
+    for _ in range(2):
+        for obj in objects:
+            for name in names:
+                value = getattr(obj, name, None)
+                assert ours.is_safe_attribute(obj, name, value) == jinjas.is_safe_attribute(obj, name, value), (obj, name)
