@@ -18,7 +18,8 @@ from typing import Iterable
 #: Longest field path or file name shown in a message; longer ones are cut with "…".
 MAX_SHOWN_CHARS = 120
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: What ``shown`` writes as an escape (a pattern, compiled on the first message: ~0.5 ms of every start).
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
 
 
 def shown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
@@ -28,7 +29,7 @@ def shown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     path): a line break in one must not split a message, and a pasted paragraph
     used as a key must not be echoed whole.
     """
-    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\u%04x" % ord(m.group()), text)
+    text = re.sub(_UNPRINTABLE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\u%04x" % ord(m.group()), text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

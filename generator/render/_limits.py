@@ -48,7 +48,8 @@ _PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"}
 #: String methods refused outright: a translation table can turn each character into a long text.
 _REFUSED_METHODS = frozenset({"translate", "maketrans"})
 
-_PRINTF_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([a-zA-Z%])")
+#: A printf field (compiled by ``re``'s cache on the first ``%`` a template uses, not at every start).
+_PRINTF_FIELD = r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([a-zA-Z%])"
 
 
 class TooLarge(SecurityError):
@@ -124,7 +125,7 @@ def check_printf(fmt: Any, values: Any) -> None:
     """``"%999999999s" % x``: widths, precisions and repeated fields must stay within MAX_BUILT_SIZE."""
     if not isinstance(fmt, str):
         return
-    fields = _PRINTF_FIELD.findall(fmt)
+    fields = re.findall(_PRINTF_FIELD, fmt)
     if any("*" in (width, precision) for width, precision, _ in fields):
         raise TooLarge("width")
     widths = sum(int(n) for width, precision, _ in fields for n in (width, precision) if n)
