@@ -10,7 +10,6 @@ Local variables are never shown.
 
 from __future__ import annotations
 
-import traceback
 
 from ..errors import BeredskabError
 
@@ -20,6 +19,8 @@ HIDDEN = "<besked skjult: kan indeholde personoplysninger>"
 
 def scrubbed_traceback(exc: BaseException) -> str:
     """The traceback of ``exc`` and its causes, with foreign exception messages hidden."""
+    import traceback  # only for --debug after an internal error: not at every start
+
     chain: list[tuple[BaseException, str | None]] = []
     seen: set[int] = set()
     current: BaseException | None = exc
