@@ -18,10 +18,9 @@ import codecs
 import copy
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ._validator import CaseValidator, PreparedSchema, prepare_schema, schema_digest
 from .messages import DanishErrorHandler
@@ -62,21 +61,23 @@ _JSON_REASONS = {
 NOT_CASE_DATA = ("$schema", "$version")
 
 
-@dataclass(frozen=True)
-class Forms:
+class Forms(NamedTuple):
     """The prepared forms of a pack: the case schema, choice lists and versions."""
 
     schema: dict
     choices: dict[str, dict[str, str]]
     versions: dict[str, Any]
     #: plan.yaml ``deadlines``, for rules whose limit the pack sets (``max_months_after``).
-    deadlines: dict = field(default_factory=dict)
-    #: ``schema`` as Cerberus checked it once (see ``_validator.PreparedSchema``).
-    prepared: PreparedSchema | None = field(default=None, compare=False, repr=False)
+    deadlines: dict
     #: plan.yaml ``workplace`` and ``address``, for mapping old case files (``upgrade``).
-    letterhead: dict = field(default_factory=dict)
+    letterhead: dict
+    #: ``schema`` as Cerberus checked it once (see ``_validator.PreparedSchema``).
+    prepared: PreparedSchema | None = None
     #: The forms are the bundled default pack's alone (no department's pack over them).
     trusted: bool = False
+
+    def __repr__(self) -> str:
+        return f"Forms(sections={self.sections!r})"
 
     @property
     def sections(self) -> list[str]:

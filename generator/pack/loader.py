@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from ..errors import PackError
 from ..rules.merge import replaced_whole
@@ -217,8 +217,7 @@ def _probe(candidate: str) -> tuple[int, int] | str:
     return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else _NOT_A_FILE
 
 
-@dataclass(frozen=True)
-class _FoundAsset:
+class _FoundAsset(NamedTuple):
     """An asset the full search found (a link out of a department's pack refused), and the file it is.
 
     It stands while the search would find the same file at the same place: no pack before
