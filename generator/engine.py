@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .version import __version__
 from .case.fields import parse_assignments, sections_of, skeleton
 from .case.model import Case, with_overrides
-from .case.forms import Forms, load_forms, parse_case_json, read_case_file
+from .case.forms import Forms, load_forms
+from .case.casefile import parse_case_json, read_case_file
 from .case.json_schema import case_schema
 from .errors import CaseError, EnvironmentFailure, PackError, Problem
 from .output import manifest

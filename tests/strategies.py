@@ -22,7 +22,7 @@ from typing import Any, Callable
 from hypothesis import strategies as st
 
 from beredskab.case._validator import condition_holds
-from beredskab.case.forms import clean_strings
+from beredskab.case.casefile import clean_strings
 from beredskab.case.premises import covering
 from beredskab.dates import DateParseError, parse_date
 

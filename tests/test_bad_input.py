@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from beredskab.cli.commands import cli
-from beredskab.case.forms import MAX_CASE_BYTES
+from beredskab.case.casefile import MAX_CASE_BYTES
 from beredskab.dates import long_date
 
 from .conftest import DATA

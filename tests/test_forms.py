@@ -7,7 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from beredskab.errors import CaseError, FormError
-from beredskab.case.forms import clean_strings, load_forms, parse_case_json
+from beredskab.case.forms import load_forms
+from beredskab.case.casefile import clean_strings, parse_case_json
 from beredskab.pack.loader import Pack
 
 from .conftest import NOW

@@ -7,7 +7,8 @@ import io
 import docx
 import pytest
 
-from beredskab.case.forms import MAX_TEXT_CHARS, parse_case_json
+from beredskab.case.forms import MAX_TEXT_CHARS
+from beredskab.case.casefile import parse_case_json
 from beredskab.pack.yaml_files import read_yaml
 
 from .conftest import NOW, ROOT, TODAY

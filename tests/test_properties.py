@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from beredskab.cli.commands import cli
 from beredskab.engine import Engine
 from beredskab.errors import BeredskabError, CaseError
-from beredskab.case.forms import parse_case_json
+from beredskab.case.casefile import parse_case_json
 
 from .conftest import NOW, TODAY
 from .strategies import ANY_CHAR, JSON, cases, free_texts, value_at, with_markers

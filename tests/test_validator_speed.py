@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from beredskab.case._quick import SPEED_OVERRIDES, QuickValidator
 from beredskab.case._validator import CaseValidator, condition_holds, prepare_schema
-from beredskab.case.forms import clean_strings, cleaned, drop_nulls
+from beredskab.case.casefile import clean_strings, cleaned, drop_nulls
 from beredskab.case.messages import DanishErrorHandler
 from beredskab.case.paths import is_empty
 from beredskab.engine import Engine
@@ -211,7 +211,7 @@ def test_one_walk_cleaning_is_clean_strings_then_drop_nulls(value):
 
 def test_a_printable_text_only_needs_trimming():
     """The cleaner's shortcut: no printable character is one it removes or replaces."""
-    from beredskab.case.forms import _XML_ILLEGAL
+    from beredskab.case.casefile import _XML_ILLEGAL
 
     changed = [c for c in map(chr, range(0x110000)) if c.isprintable() and (c in "\r\n" or _XML_ILLEGAL.match(c))]
     assert changed == []

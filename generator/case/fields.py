@@ -19,7 +19,8 @@ from ._validator import condition_holds
 from .paths import document_path, label_of, rules_at, split_path, within
 from ..dates import to_json
 from ..errors import CaseError, Problem
-from .forms import Forms, clean_strings
+from .forms import Forms
+from .casefile import clean_strings
 
 #: What people type for yes and no (Danish first, then what JSON and English users type).
 YES = ("j", "ja", "y", "yes", "true", "1")

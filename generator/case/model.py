@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, NamedTuple
 
 from .fields import dumps
-from .forms import set_path
+from .casefile import set_path
 
 
 class Case(NamedTuple):

@@ -32,7 +32,8 @@ from ..case.paths import document_path, within
 from ..errors import CaseError, OutputError, Problem
 from ..case.fields import (NO, YES, applies, check_field, choice_keys, dumps, field_rules, from_text, is_group_list, sections_of,
                      split_path, without_schema_key)
-from ..case.forms import Forms, read_case_file, set_path
+from ..case.forms import Forms
+from ..case.casefile import read_case_file, set_path
 from ..output.files import replace_file
 from ._draft import offer_draft
 

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..case.forms import NOT_CASE_DATA
+from ..case.casefile import NOT_CASE_DATA
 from ..dates import as_date, to_json
 from ..errors import BeredskabError, CaseError, RegisterError, StaleCase, UnknownCase, shown
 from .access import insert_log
@@ -92,7 +92,7 @@ def import_files(reg: Register, paths: Iterable[str | Path], reason: str = "", d
     A ``$version`` in a file (from ``cases export``) is the version it is based on.
     Errors name the file. The default reason names the file a version came from.
     """
-    from ..case.forms import read_case_file
+    from ..case.casefile import read_case_file
 
     paths = list(paths)
     judged = []
