@@ -10,7 +10,10 @@ python-docx's rules, so the package is the one python-docx would write.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timezone
+
 from . import _wml, _zip
+from ._html import XML_ILLEGAL
 from ._opc import CORE_REL, CORE_TYPE, STORY_TYPE, content_types_xml, next_rid, rels_xml
 from ._package import Reference
 from ._picture import Picture
@@ -136,3 +139,38 @@ def _walk(rels: dict[str, list]) -> list[str]:
 
     visit("/")
     return order
+
+
+#: The document properties ``build_document`` takes.
+_PROPERTY_KEYS = frozenset({"title", "author", "subject", "keywords", "created", "language"})
+_CP, _DC, _DCTERMS = ("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}",
+                      "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}")
+_CORE_TAGS = {"title": f"{_DC}title", "author": f"{_DC}creator", "subject": f"{_DC}subject",
+              "keywords": f"{_CP}keywords"}
+
+
+def core_properties(properties: dict) -> tuple[dict[str, str], str]:
+    """The core properties (Clark tag -> XML text) for title, author, subject, keywords, created and
+    language (default da-DK), and the language."""
+    unknown = set(properties) - _PROPERTY_KEYS
+    if unknown:
+        raise TypeError(f"unknown document properties: {', '.join(sorted(unknown))}")
+    core = {}
+    for key in ("title", "author", "subject", "keywords"):
+        value = properties.get(key)
+        if isinstance(value, (list, tuple)):  # keywords may come as a list
+            value = ", ".join(map(str, value))
+        if value:  # core properties hold at most 255 characters of XML text
+            core[_CORE_TAGS[key]] = _wml.text(XML_ILLEGAL.sub("", str(value))[:255])
+    if properties.get("author"):
+        core[f"{_CP}lastModifiedBy"] = core[f"{_DC}creator"]
+    created = properties.get("created")
+    if created is not None:
+        if not isinstance(created, datetime):
+            created = datetime.combine(created, time())
+        if created.tzinfo is not None:
+            created = created.astimezone(timezone.utc).replace(tzinfo=None)  # stored as UTC
+        core[f"{_DCTERMS}created"] = core[f"{_DCTERMS}modified"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    language = properties.get("language") or "da-DK"
+    core[f"{_DC}language"] = _wml.text(language)
+    return core, language

@@ -36,18 +36,17 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, time, timezone
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 from typing import Callable
 
 from . import _wml as wml
-from ._document import Document
+from ._document import Document, core_properties
 from ._package import Reference, load as load_reference
 from ._picture import picture
 from ._reference import MAX_TOTAL_BYTES, clean_reference
-from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, XML_ILLEGAL, Node, parse
+from ._html import ALLOWED_TAGS, PARAGRAPH_CLASSES, Node, parse
 from ._inline import inline_items, plain_text, segments
 from ..errors import BeredskabError, TemplateError
 
@@ -80,7 +79,6 @@ LOGO_COLUMN = 22 * 36000
 
 #: Height of a chart (img.chart, e.g. the annual review's): most of a page's width at 4:3.
 CHART_HEIGHT = 110 * 36000
-_PROPERTY_KEYS = frozenset({"title", "author", "subject", "keywords", "created", "language"})
 
 
 def check_html(html: str) -> None:
@@ -137,7 +135,7 @@ def build_document(
         _fill(story.inside(document.stories[where], where=where, style=STYLE_MAP[f"div.{where} p"]), content)
     body = [n for n in root.children if not (isinstance(n, Node) and n.key in ("div.header", "div.footer"))]
     _fill(story, body)
-    core, language = _properties(properties or {})
+    core, language = core_properties(properties or {})
     return document.docx(core, language)
 
 
@@ -370,39 +368,3 @@ def _picture(paragraph, node: Node, fmt: tuple[bool, bool, bool], story: _Story)
     cx, cy = image.scaled(CHART_HEIGHT if node.cls == "chart" else LOGO_HEIGHT)
     shape_id, rid = story.document.picture(story.where, image)
     wml.r_drawing(paragraph, shape_id, rid, image.filename, cx, cy, fmt, descr=node.attrs.get("alt"))
-
-
-# -- document properties ---------------------------------------------------------------
-
-
-_CP, _DC, _DCTERMS = ("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}",
-                      "{http://purl.org/dc/elements/1.1/}", "{http://purl.org/dc/terms/}")
-_CORE_TAGS = {"title": f"{_DC}title", "author": f"{_DC}creator", "subject": f"{_DC}subject",
-              "keywords": f"{_CP}keywords"}
-
-
-def _properties(properties: dict) -> tuple[dict[str, str], str]:
-    """The core properties (Clark tag -> XML text) for title, author, subject, keywords, created and
-    language (default da-DK), and the language."""
-    unknown = set(properties) - _PROPERTY_KEYS
-    if unknown:
-        raise TypeError(f"unknown document properties: {', '.join(sorted(unknown))}")
-    core = {}
-    for key in ("title", "author", "subject", "keywords"):
-        value = properties.get(key)
-        if isinstance(value, (list, tuple)):  # keywords may come as a list
-            value = ", ".join(map(str, value))
-        if value:  # core properties hold at most 255 characters of XML text
-            core[_CORE_TAGS[key]] = wml.text(XML_ILLEGAL.sub("", str(value))[:255])
-    if properties.get("author"):
-        core[f"{_CP}lastModifiedBy"] = core[f"{_DC}creator"]
-    created = properties.get("created")
-    if created is not None:
-        if not isinstance(created, datetime):
-            created = datetime.combine(created, time())
-        if created.tzinfo is not None:
-            created = created.astimezone(timezone.utc).replace(tzinfo=None)  # stored as UTC
-        core[f"{_DCTERMS}created"] = core[f"{_DCTERMS}modified"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    language = properties.get("language") or "da-DK"
-    core[f"{_DC}language"] = wml.text(language)
-    return core, language
