@@ -28,7 +28,7 @@ from .output.files import document_path, write_all
 from .output.lock import case_folder_lock
 from .pack.loader import Pack, load_pack
 from .render.renderer import Renderer
-from .rules import evaluation as rules, legal, reach
+from .rules import documents as document_rules, evaluation as rules, legal, reach
 from .rules.checklist import Item
 from .rules.documents import DocumentAdvice
 from .rules.evaluation import Evaluation
@@ -108,11 +108,6 @@ class Engine:
 
     def documents(self) -> dict[str, dict]:
         """Every document of the pack: name -> {title, description, per_employee}."""
-        return {name: dict(meta) for name, meta in self._documents.items()}
-
-    @cached_property
-    def _documents(self) -> dict[str, dict]:
-        """:meth:`documents` made once, for this module's own reading (a case asks ~15 times)."""
         return {name: {"title": rule.title, "description": rule.description, "per_employee": rule.per_employee}
                 for name, rule in self.obligations.documents.items()}
 
@@ -183,7 +178,7 @@ class Engine:
         names = asked or [item.name for item in advice if item.applies]
         chosen: list[str] = []
         for name in names:
-            for instance in (self.instances(case, name) if name in self._documents else [name]):
+            for instance in self.instances(case, name):
                 self._target(case, instance)  # an unknown name or number is a Danish error
                 if instance not in chosen:
                     chosen.append(instance)
@@ -192,38 +187,15 @@ class Engine:
 
     def instances(self, case: Case, document: str) -> list[str]:
         """The names ``document`` is made under: itself, or ``<document>_<n>`` per affected employee."""
-        if not (self._documents.get(document) or {}).get("per_employee"):
-            return [document]
-        count = len(case.data["incident"]["affected_employees"])
-        return [f"{document}_{number}" for number in range(1, count + 1)]
+        return document_rules.instances(self.obligations.documents, case.data, document)
 
     def document_of(self, name: str) -> str:
         """The document behind a name: the name itself, or ``<document>`` of ``<document>_<n>``."""
-        documents = self._documents
-        if name in documents:
-            return name
-        base, _, number = name.rpartition("_")
-        if base in documents and (documents[base] or {}).get("per_employee") and number.isdigit() and int(number) >= 1:
-            return base
-        raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(documents)}"
-                        f"{' (et dokument pr. medarbejder med _1, _2 ...)' if self._per_employee() else ''}")
-
-    def _per_employee(self) -> list[str]:
-        return [name for name, meta in self._documents.items() if (meta or {}).get("per_employee")]
+        return document_rules.document_of(self.obligations.documents, name)
 
     def _target(self, case: Case, name: str) -> tuple[str, dict | None]:
-        """The document behind a name and, for a per-employee one, the employee.
-
-        The plain name of a per-employee document is its first employee's (a preview).
-        """
-        base = self.document_of(name)
-        if not (self._documents[base] or {}).get("per_employee"):
-            return base, None
-        employees = case.data["incident"]["affected_employees"]
-        number = 1 if name == base else int(name.rpartition("_")[2])
-        if number > len(employees):
-            raise CaseError(f"dokumentet '{name}' findes ikke i sagen; den har {len(employees)} berørte medarbejder(e)")
-        return base, employees[number - 1]
+        """The document behind a name and, for a per-employee one, the employee (``rules.documents``)."""
+        return document_rules.target(self.obligations.documents, case.data, name)
 
     def _needs(self, case: Case, names: list[str]) -> None:
         """Refuse a document asked for by name whose case lacks a section it needs (plan.yaml ``needs``)."""
@@ -250,7 +222,6 @@ class Engine:
         render several documents.
         """
         base, employee = self._target(case, document)
-        meta = self._documents[base]
         return {
             **{section: case.section(section) for section in self.forms.sections},
             "plan": self.settings,
@@ -260,7 +231,7 @@ class Engine:
             "employee": employee,
             "doc": {
                 "name": document,
-                "title": meta.get("title", document),
+                "title": self.obligations.documents[base].title,
                 "case_id": case.id,
                 "date": today,
             },
@@ -289,7 +260,7 @@ class Engine:
         if self.workers is not None:
             return self.workers.call("docx_from_html", case, document, html, now)
         base, _ = self._target(case, document)
-        title = self._documents[base].get("title", base)
+        title = self.obligations.documents[base].title
         return self._docx(html, f"{title} – {case.id}", title, self.pack.find_asset, now)
 
     def reports(self) -> dict[str, dict]:

@@ -5,8 +5,8 @@ under which the case calls for it (without one it always does), ``reason`` the
 Danish reason shown when it applies and ``reason_otherwise`` when it does not
 (it can still be made by name, ``--doc``, unless a case section it ``needs`` is
 missing: a ban decision without a ban section has nothing to say). ``per_employee:
-true`` makes it once per affected employee (``<document>_<n>``; the engine names
-and renders them).
+true`` makes it once per affected employee, each under its own name, ``<document>_<n>``
+(n from 1; below: :func:`instances`, :func:`document_of`, :func:`target`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from . import _spec
+from ..errors import CaseError
 from ._spec import RuleError, Where
 from .conditions import Condition, parse
 from .paths import Fields
@@ -78,3 +79,42 @@ def _section(fields: Fields, name: str, where: Where) -> str:
     if len(fields.get(name, where).parts) != 1:
         raise RuleError(f"'{name}' er ikke en sektion af sagen (fx ban)", where)
     return name
+
+
+# -- a document's names in a case ---------------------------------------------------------
+
+
+def instances(rules: Mapping[str, DocumentRule], data: Mapping, document: str) -> list[str]:
+    """The names ``document`` is made under: itself, or ``<document>_<n>`` per affected employee."""
+    rule = rules.get(document)
+    if rule is None or not rule.per_employee:
+        return [document]
+    count = len(data["incident"]["affected_employees"])
+    return [f"{document}_{number}" for number in range(1, count + 1)]
+
+
+def document_of(rules: Mapping[str, DocumentRule], name: str) -> str:
+    """The document behind a name: the name itself, or ``<document>`` of ``<document>_<n>``."""
+    if name in rules:
+        return name
+    base, _, number = name.rpartition("_")
+    if base in rules and rules[base].per_employee and number.isdigit() and int(number) >= 1:
+        return base
+    per_employee = any(rule.per_employee for rule in rules.values())
+    raise CaseError(f"dokumentet '{name}' findes ikke; mulige: {', '.join(rules)}"
+                    f"{' (et dokument pr. medarbejder med _1, _2 ...)' if per_employee else ''}")
+
+
+def target(rules: Mapping[str, DocumentRule], data: Mapping, name: str) -> tuple[str, dict | None]:
+    """The document behind a name and, for a per-employee one, the employee.
+
+    The plain name of a per-employee document is its first employee's (a preview).
+    """
+    base = document_of(rules, name)
+    if not rules[base].per_employee:
+        return base, None
+    employees = data["incident"]["affected_employees"]
+    number = 1 if name == base else int(name.rpartition("_")[2])
+    if number > len(employees):
+        raise CaseError(f"dokumentet '{name}' findes ikke i sagen; den har {len(employees)} berørte medarbejder(e)")
+    return base, employees[number - 1]
