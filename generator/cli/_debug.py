@@ -10,7 +10,6 @@ Local variables are never shown.
 
 from __future__ import annotations
 
-
 from ..errors import BeredskabError
 
 #: Shown instead of a foreign exception's message.
