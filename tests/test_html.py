@@ -7,12 +7,35 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from beredskab.word._html import _NUMERIC_REFERENCE, XML_ILLEGAL, _TreeBuilder, _feed, parse
+from beredskab.word._html import _NUMERIC_REFERENCE, XML_ILLEGAL, _TreeBuilder, _attributes, _tokens, parse, unescape
 from beredskab.word._inline import _SPACE_RUN, _collapse, _collect, _one_space, inline_items
 from beredskab.word._wml import P, r_text
 from beredskab.errors import TemplateError
 
 from .conftest import EXAMPLES, TODAY
+
+
+def _feed(html: str, parser) -> bool:
+    """The fast tokenizer's reading as html.parser's events, reported to ``parser``'s ``handle_...``
+    methods (text with character references resolved, tag and attribute names in lower case);
+    False where it gives up (see _tokens: then nothing is reported).
+
+    ``parse`` builds its tree from the same tokens directly (``_TreeBuilder.build``); this reads
+    them the way html.parser reports events, so the tests can compare the two.
+    """
+    tokens = _tokens(html)
+    if tokens is None:
+        return False
+    handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
+    handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
+    for _, text, tag, attributes, closed, end in tokens:
+        if text:
+            handle_data(unescape(text) if "&" in text else text)
+        elif end:
+            handle_endtag(end.lower())
+        else:
+            (handle_startendtag if closed else handle_starttag)(tag.lower(), _attributes(attributes) if attributes else [])
+    return True
 
 
 class _Events(HTMLParser):

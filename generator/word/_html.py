@@ -125,7 +125,8 @@ class _TreeBuilder:
             self._refuse(parent, "tekst")  # never the text itself: it may be the case's data
 
     def build(self, tokens: list[tuple[str, ...]]) -> None:
-        """Build the tree from ``_tokens``: what ``_feed`` reports to the handlers above, in one loop.
+        """Build the tree from ``_tokens``: the events html.parser would report to the handlers above
+        (tests/test_html.py checks them against it), in one loop.
 
         The common events are handled here (a start tag as :func:`_element` checked it the last
         time the same tag was written, text in inline content, an end tag closing the innermost
@@ -307,7 +308,7 @@ def parse(html: str) -> Node:
 # The fast tokenizer: the common, simple shape of markup that templates emit (text, start
 # tags with double- or single-quoted attributes, end tags), for which html.parser's events
 # are known exactly. Anything else (comments, unquoted or glued attributes, a lone '<',
-# non-ASCII space inside a tag ...) makes _feed give up, and html.parser reads the whole
+# non-ASCII space inside a tag ...) makes _tokens give up, and html.parser reads the whole
 # text, so what a template may write and every error message stay html.parser's.
 _SPACE = "[ \t\n\r\f]"
 _NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
@@ -361,26 +362,3 @@ def _attributes(attributes: str) -> list[tuple[str, str | None]]:
         value = double or single
         attrs.append((name.lower(), (unescape(value) if value else value) if equals else None))
     return attrs
-
-
-def _feed(html: str, parser) -> bool:
-    """Report the events html.parser would report for ``html`` to ``parser``'s ``handle_...``
-    methods (text with character references resolved, tag and attribute names in lower case);
-    False where the rest is not that simple (see _tokens: then nothing is reported).
-
-    ``parse`` builds its tree from the same tokens directly (``_TreeBuilder.build``); this
-    is the same reading as events, which the tests compare with html.parser's.
-    """
-    tokens = _tokens(html)
-    if tokens is None:
-        return False
-    handle_data, handle_endtag = parser.handle_data, parser.handle_endtag
-    handle_starttag, handle_startendtag = parser.handle_starttag, parser.handle_startendtag
-    for _, text, tag, attributes, closed, end in tokens:
-        if text:
-            handle_data(unescape(text) if "&" in text else text)
-        elif end:
-            handle_endtag(end.lower())
-        else:
-            (handle_startendtag if closed else handle_starttag)(tag.lower(), _attributes(attributes) if attributes else [])
-    return True
