@@ -60,27 +60,19 @@ def _clean_text(value: str) -> str:
 
 
 def cleaned(value: Any) -> Any:
-    """``drop_nulls(clean_strings(value))`` in one walk (a text is never None after cleaning)."""
+    """Case data as it is validated: every text cleaned (:func:`clean_strings`), and fields that are
+    null left out, in one walk.
+
+    In a case file ``null`` means "not filled in": the form's default then applies (``[]`` for
+    a list, ``{}`` for a group), so a template never meets None where it expects a list, and a
+    required field that is null gets the same "skal udfyldes" as one that is missing.
+    """
     if isinstance(value, str):
         return _clean_text(value)
     if isinstance(value, dict):
         return {k: cleaned(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [cleaned(v) for v in value]
-    return value
-
-
-def drop_nulls(value: Any) -> Any:
-    """Leave out fields that are null: in a case file ``null`` means "not filled in".
-
-    The form's default then applies (``[]`` for a list, ``{}`` for a group), so a
-    template never meets None where it expects a list; a required field that is
-    null gets the same "skal udfyldes" as one that is missing.
-    """
-    if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [drop_nulls(v) for v in value]
     return value
 
 
